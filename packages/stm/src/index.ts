@@ -1,0 +1,24 @@
+export { Heap } from './heap.js';
+export type { HeapHandle, HeapOptions, HeapStats, SnapshotValue } from './heap.js';
+export { TVar } from './tvar.js';
+export { TArray } from './tarray.js';
+export type { TArrayType } from './tarray.js';
+export { TCounter } from './tcounter.js';
+export { MAX_DEPTH, MAX_VALUE_BYTES, valuesEqual } from './codec.js';
+export type { Value } from './codec.js';
+export {
+  AmeError,
+  AsyncTransactionError,
+  ClockExhaustedError,
+  HeapDetachedError,
+  HeapFullError,
+  IndexRangeError,
+  InvalidHandleError,
+  InvalidOptionError,
+  NotInTransactionError,
+  ObjectKindError,
+  TooManyThreadsError,
+  UnknownObjectError,
+  ValueTypeError,
+} from './errors.js';
+export type { AmeErrorCode } from './errors.js';

@@ -1,0 +1,108 @@
+/**
+ * A transaction's buffered writes, keyed by cell address: an open-addressing hash table in
+ * typed arrays, so a write or a read-your-own-write costs no allocation and no string
+ * lookup. Cleared in O(entries) at the end of every transaction.
+ */
+
+/** What an entry does to its cell at commit. */
+export const W_NUM = 0; // set the number in `nums`
+export const W_BLOB = 1; // set the encoded value in `blobs`
+export const W_ADD = 2; // add `nums` to the committed value (TCounter.add)
+
+export class WriteSet {
+  /** Number of entries; entries are 0..count-1 in first-write order. */
+  count = 0;
+  cells!: Int32Array;
+  kinds!: Uint8Array;
+  nums!: Float64Array;
+  blobs: (Uint8Array | null)[] = [];
+  /** Blocks allocated for blobs during commit (0 for other kinds). */
+  refs!: Int32Array;
+  /** Hash slots: entry index + 1, 0 empty. Linear probing, never a tombstone. */
+  private table!: Int32Array;
+  private mask = 0;
+  /** 32 - log2(table size): multiplicative hashing keeps the high bits. */
+  private shift = 0;
+
+  constructor(capacity = 64) {
+    this.resize(capacity);
+  }
+
+  /** Entry index of `cell`, or -1. */
+  find(cell: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    for (let h = this.hash(cell); ; h = (h + 1) & mask) {
+      const e = table[h]!;
+      if (e === 0) return -1;
+      if (this.cells[e - 1] === cell) return e - 1;
+    }
+  }
+
+  /** Entry index of `cell`, created with `kind` if absent. */
+  entry(cell: number, kind: number): number {
+    const found = this.find(cell);
+    if (found >= 0) return found;
+    if (this.count * 2 >= this.cells.length) this.resize(this.cells.length * 2);
+    const e = this.count++;
+    this.cells[e] = cell;
+    this.kinds[e] = kind;
+    this.nums[e] = 0;
+    this.blobs[e] = null;
+    this.refs[e] = 0;
+    this.place(e);
+    return e;
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    const table = this.table;
+    const mask = this.mask;
+    for (let e = 0; e < this.count; e++) {
+      let h = this.hash(this.cells[e]!);
+      while (table[h] !== e + 1) h = (h + 1) & mask;
+      table[h] = 0;
+      this.blobs[e] = null;
+    }
+    // Every entry is removed, so clearing in any order leaves no broken probe chain.
+    this.count = 0;
+  }
+
+  /** Entry indices ordered by cell address: the lock acquisition order. */
+  sortedOrder(): Int32Array {
+    const n = this.count;
+    const order = new Int32Array(n);
+    for (let e = 0; e < n; e++) order[e] = e;
+    const cells = this.cells;
+    if (n > 1) order.sort((a, b) => cells[a]! - cells[b]!);
+    return order;
+  }
+
+  private hash(cell: number): number {
+    return Math.imul(cell >>> 5, 0x9e3779b1) >>> this.shift;
+  }
+
+  private place(e: number): void {
+    const mask = this.mask;
+    let h = this.hash(this.cells[e]!);
+    while (this.table[h] !== 0) h = (h + 1) & mask;
+    this.table[h] = e + 1;
+  }
+
+  private resize(capacity: number): void {
+    const copy = <T extends Int32Array | Uint8Array | Float64Array>(old: T | undefined, fresh: T): T => {
+      if (old) fresh.set(old);
+      return fresh;
+    };
+    this.cells = copy(this.cells, new Int32Array(capacity));
+    this.kinds = copy(this.kinds, new Uint8Array(capacity));
+    this.nums = copy(this.nums, new Float64Array(capacity));
+    this.refs = copy(this.refs, new Int32Array(capacity));
+    this.blobs.length = capacity;
+    this.blobs.fill(null, this.count);
+    this.table = new Int32Array(capacity * 2);
+    this.mask = capacity * 2 - 1;
+    this.shift = 32 - Math.log2(capacity * 2);
+    for (let e = 0; e < this.count; e++) this.place(e);
+  }
+}
