@@ -92,11 +92,9 @@ export interface HeapStats {
 }
 
 const DEFAULTS = { initialBytes: 1 << 20, maxBytes: 1 << 30, maxThreads: 64 } as const;
-const cores = new WeakMap<Heap, Core>();
-
 /** @internal The per-thread core of a heap: for this package's own internals and tests. */
 export function coreOf(heap: Heap): Core {
-  return cores.get(heap)!;
+  return (heap as unknown as { core: Core }).core;
 }
 
 /**
@@ -116,13 +114,14 @@ export class Heap {
   /** Pass this to other threads; `Heap.attach(handle)` opens the same heap there. */
   readonly handle: HeapHandle;
   private readonly objects = new Map<string, TVar<Value> | TArray | TCounter>();
+  private readonly core: Core;
 
   private constructor(buffer: SharedArrayBuffer) {
     this.handle = Object.freeze({ kind: 'ame-heap', buffer });
     const mem = new Memory(buffer);
     const slot = claimSlot(mem);
     const alloc = new Allocator(mem, slot);
-    cores.set(this, new Core(mem, alloc, new Transaction(mem, alloc, slot), slot));
+    this.core = new Core(mem, alloc, new Transaction(mem, alloc, slot), slot);
   }
 
   /**
@@ -319,7 +318,7 @@ export class Heap {
    * unusable afterwards. Not inside a transaction.
    */
   detach(): void {
-    const core = cores.get(this)!;
+    const core = this.core;
     if (core.detached) return;
     if (core.tx.active) throw new TypeError('heap.detach() cannot run inside a transaction');
     core.detached = true;
@@ -328,7 +327,7 @@ export class Heap {
   }
 
   private live(): Core {
-    const core = cores.get(this)!;
+    const core = this.core;
     if (core.detached) throw new HeapDetachedError();
     return core;
   }

@@ -31,6 +31,14 @@ function cycleToRoot(): unknown {
   return list;
 }
 
+function selfCycle(): unknown {
+  const o: Record<string, unknown> = {};
+  o.self = o;
+  return o;
+}
+
+const TOO_LARGE = /at least 1200\d{3} bytes, over the limit of MAX_VALUE_BYTES = 1048576/;
+
 /** [name, value, expected path, expected message fragment] */
 const cases: [string, () => unknown, string, string | RegExp][] = [
   ['function deep inside', () => ({ items: [0, 1, 2, { fn: () => 1 }] }), '$.items[3].fn', 'a function cannot be stored'],
@@ -48,13 +56,13 @@ const cases: [string, () => unknown, string, string | RegExp][] = [
   ['Promise', () => Promise.resolve(1), '$', 'a Promise is not a plain object or array'],
   ['cycle below the root', cycleBelowRoot, '$.a.b.c', 'cycle: refers back to $.a'],
   ['cycle to the root', cycleToRoot, '$[1].back', 'cycle: refers back to $;'],
-  ['self-referencing object', () => { const o: Record<string, unknown> = {}; o.self = o; return o; }, '$.self', 'cycle: refers back to $;'],
+  ['self-referencing object', selfCycle, '$.self', 'cycle: refers back to $;'],
   ['too deep', () => nested(MAX_DEPTH + 1), `$${'[0]'.repeat(MAX_DEPTH)}`, `nested deeper than MAX_DEPTH = ${MAX_DEPTH}`],
-  ['too large: one 600k-char string (1.2 MB)', () => ({ big: 'x'.repeat(600_000) }), '$', /at least 1200\d{3} bytes, over the limit of MAX_VALUE_BYTES = 1048576/],
+  ['too large: a 600k-char string (1.2 MB)', () => ({ big: 'x'.repeat(600_000) }), '$', TOO_LARGE],
   ['too large: many small items', () => new Array<number>(200_000).fill(0.5), '$', `limit of MAX_VALUE_BYTES = ${MAX_VALUE_BYTES}`],
   ['too large: huge sparse array', () => new Array(2 ** 32 - 1), '$', 'MAX_VALUE_BYTES'],
   ['symbol key', () => ({ inner: { ok: 1, [Symbol('k')]: 1 } }), '$.inner', 'symbol key Symbol(k)'],
-  ['non-enumerable symbol key', () => ({ inner: Object.defineProperty({}, Symbol('h'), { value: 1 }) }), '$.inner', 'symbol key Symbol(h)'],
+  ['hidden symbol key', () => ({ inner: Object.defineProperty({}, Symbol('h'), { value: 1 }) }), '$.inner', 'Symbol(h)'],
 ];
 
 /** Calls encodeValue and returns what it threw. */

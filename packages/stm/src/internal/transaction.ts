@@ -76,8 +76,10 @@ import {
 import { W_ADD, W_BLOB, W_NUM, WriteSet } from './write-set.js';
 
 const CLOCK_INDEX = H_CLOCK >> 3;
-/** Update commits between two scans of every slot for the reclamation bound. */
-const BOUND_REFRESH_EVERY = 16;
+/** Update commits between two scans of every slot for the reclamation bound, at most. */
+const BOUND_REFRESH_EVERY = 64;
+/** Versions above the bound a trim may find before it asks for a fresh bound. */
+const STALE_CHAIN = 4;
 
 /** Internal invariant broken: a bug in @ame/stm, never a user error. */
 export class StmInvariantError extends AmeError {
@@ -108,6 +110,10 @@ export class Transaction {
   private bound = 0;
   private commitsSinceBound = BOUND_REFRESH_EVERY;
   private readonly backoff = new Backoff();
+  /** Commit scratch, by write-set entry: version record, lock sequence; and lock order. */
+  private records = new Int32Array(64);
+  private seqs = new Int32Array(64);
+  private order = new Int32Array(64);
 
   constructor(
     private readonly mem: Memory,
@@ -237,21 +243,24 @@ export class Transaction {
     if (this.commitsSinceBound++ >= BOUND_REFRESH_EVERY) this.refreshBound();
 
     // Step 4a: allocate outside the locks, so a full heap aborts cleanly.
-    const records = new Int32Array(n);
+    if (this.records.length < n) this.growScratch(n);
+    const records = this.records;
+    records.fill(0, 0, n);
     try {
       for (let e = 0; e < n; e++) {
         records[e] = this.alloc.alloc(VERSION_CLASS);
         if (writes.kinds[e] === W_BLOB) writes.refs[e] = this.alloc.storeValue(writes.blobs[e]!);
       }
     } catch (error) {
-      this.freeUnpublished(records);
+      this.freeUnpublished(n);
       this.abort('none');
       throw error;
     }
 
     // Step 4b: lock in address order (T3, T7).
-    const order = writes.sortedOrder();
-    const seqs = new Int32Array(n);
+    const order = this.order;
+    writes.sortedOrder(order, this.seqs);
+    const seqs = this.seqs;
     for (let k = 0; k < n; k++) {
       const e = order[k]!;
       seqs[e] = this.lockCell(writes.cells[e]!);
@@ -260,16 +269,16 @@ export class Transaction {
     // Step 4c: take the commit version.
     const wv = Number(Atomics.add(this.mem.big, CLOCK_INDEX, 1n)) + 1;
     if (wv > Number.MAX_SAFE_INTEGER) {
-      this.unlockUnchanged(order, seqs);
-      this.freeUnpublished(records);
+      this.unlockUnchanged(n);
+      this.freeUnpublished(n);
       this.abort('none');
       throw new ClockExhaustedError(wv - 1);
     }
 
     // Step 4d: validate (T4).
     if (wv !== this.snapshot + 1 && this.validateReads && !this.readsCurrentLocked()) {
-      this.unlockUnchanged(order, seqs);
-      this.freeUnpublished(records);
+      this.unlockUnchanged(n);
+      this.freeUnpublished(n);
       this.abort('conflict');
       return false;
     }
@@ -387,11 +396,8 @@ export class Transaction {
     }
   }
 
-  private unlockUnchanged(order: Int32Array, seqs: Int32Array): void {
-    for (let k = 0; k < order.length; k++) {
-      const e = order[k]!;
-      Atomics.store(this.mem.i32, this.writes.cells[e]! >> 2, seqs[e]!);
-    }
+  private unlockUnchanged(n: number): void {
+    for (let e = 0; e < n; e++) Atomics.store(this.mem.i32, this.writes.cells[e]! >> 2, this.seqs[e]!);
   }
 
   /** Waits while the lock word at i32 index `li` is held (T2). */
@@ -400,9 +406,10 @@ export class Transaction {
   }
 
   /** Returns this commit's unpublished records and blocks to the free lists. */
-  private freeUnpublished(records: Int32Array): void {
+  private freeUnpublished(n: number): void {
     const writes = this.writes;
-    for (let e = 0; e < records.length; e++) {
+    const records = this.records;
+    for (let e = 0; e < n; e++) {
       if (records[e] !== 0) this.alloc.free(records[e]!, VERSION_CLASS);
       if (writes.refs[e] !== 0) {
         this.alloc.freeBlock(writes.refs[e]!);
@@ -418,7 +425,13 @@ export class Transaction {
   private trim(record: number): number {
     const mem = this.mem;
     let r = record;
-    while (r !== 0 && mem.f64[(r + R_VERSION) >> 3]! > this.bound) r = mem.i32[(r + R_NEXT) >> 2]!;
+    let above = 0;
+    while (r !== 0 && mem.f64[(r + R_VERSION) >> 3]! > this.bound) {
+      r = mem.i32[(r + R_NEXT) >> 2]!;
+      above++;
+    }
+    // A long chain above the bound means the bound is old: refresh it at the next commit.
+    if (above > STALE_CHAIN) this.commitsSinceBound = BOUND_REFRESH_EVERY;
     if (r === 0) return 0;
     let dead = mem.i32[(r + R_NEXT) >> 2]!;
     mem.i32[(r + R_NEXT) >> 2] = 0; // cut first: readers stop at r (T6)
@@ -453,6 +466,13 @@ export class Transaction {
     }
     this.bound = min;
     this.commitsSinceBound = 0;
+  }
+
+  private growScratch(n: number): void {
+    const size = Math.max(n, this.records.length * 2);
+    this.records = new Int32Array(size);
+    this.order = new Int32Array(size);
+    this.seqs = new Int32Array(size);
   }
 
   private growReads(): void {
