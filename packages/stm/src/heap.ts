@@ -85,7 +85,7 @@ export interface HeapStats {
   readOnlyCommits: number;
   /** Aborted attempts by reason: `conflict` (re-run), `error` (exception, rethrown). */
   aborts: { conflict: number; error: number };
-  /** The version clock: update commits since the heap was created. */
+  /** The version clock: advanced once by every update commit that got as far as locking. */
   clock: number;
   /** Threads attached now. */
   threads: number;
