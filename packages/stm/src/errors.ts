@@ -22,6 +22,8 @@ export type AmeErrorCode =
   | 'ASYNC_TRANSACTION'
   | 'INVALID_VALUE'
   | 'INDEX_OUT_OF_RANGE'
+  | 'TRANSACTION_ACTIVE'
+  | 'STM_INVARIANT'
   | (string & {});
 
 /** Base class of AME's errors: a readonly `code`, an explicit `name`, and `cause`. */
@@ -157,6 +159,8 @@ export class IndexRangeError extends RangeError {
   override readonly name = 'IndexRangeError';
   readonly code = 'INDEX_OUT_OF_RANGE' as const;
   constructor(objectName: string, index: unknown, length: number) {
-    super(`${objectName}[${String(index)}] is out of range: indices are integers from 0 to ${length - 1}`);
+    super(
+      `${objectName}[${typeof index === 'string' ? JSON.stringify(index) : String(index)}] is out of range: indices are integers from 0 to ${length - 1}`,
+    );
   }
 }

@@ -45,6 +45,7 @@ import {
 } from './internal/layout.js';
 import { Allocator, Memory } from './internal/memory.js';
 import { Transaction } from './internal/transaction.js';
+import { TxControl } from './control.js';
 import { TArray, type TArrayType } from './tarray.js';
 import { TCounter } from './tcounter.js';
 import { TVar } from './tvar.js';
@@ -65,6 +66,17 @@ export interface HeapHandle {
   readonly kind: 'ame-heap';
   readonly buffer: SharedArrayBuffer;
 }
+
+/** The type a tvar holds when created from a literal: `tvar('n', 0)` holds any number. */
+export type Widen<T> = T extends number
+  ? number
+  : T extends string
+    ? string
+    : T extends boolean
+      ? boolean
+      : T extends bigint
+        ? bigint
+        : T;
 
 /** A named object as `heap.snapshot()` shows it. */
 export type SnapshotValue = Value | number[];
@@ -115,6 +127,7 @@ export class Heap {
   readonly handle: HeapHandle;
   private readonly objects = new Map<string, TVar<Value> | TArray | TCounter>();
   private readonly core: Core;
+  private txControl: TxControl | undefined;
 
   private constructor(buffer: SharedArrayBuffer) {
     this.handle = Object.freeze({ kind: 'ame-heap', buffer });
@@ -169,9 +182,10 @@ export class Heap {
    * opened otherwise (then `initial` is ignored). Without `initial`, opening a name that
    * does not exist throws UnknownObjectError.
    */
-  tvar<T extends Value>(name: string, ...initial: [] | [T]): TVar<T> {
+  tvar<T extends Value>(name: string, ...initial: [] | [T]): TVar<Widen<T>> {
+    this.live();
     const cached = this.cached(name, 'tvar');
-    if (cached) return cached as TVar<T>;
+    if (cached) return cached as TVar<Widen<T>>;
     const core = this.live();
     const entry = this.lookup(name, 'tvar', KIND_TVAR, initial.length === 0, () => {
       const value = initial[0] as Value;
@@ -182,7 +196,7 @@ export class Heap {
         else core.mem.f64[(base + C_NUM) >> 3] = value as number;
       });
     });
-    return this.remember(name, new TVar<T>(core, name, entry.base));
+    return this.remember(name, new TVar<Widen<T>>(core, name, entry.base));
   }
 
   /**
@@ -190,6 +204,7 @@ export class Heap {
    * when created. Without `length`, opens an existing array or throws UnknownObjectError.
    */
   tarray(name: string, length?: number, type: TArrayType = 'f64'): TArray {
+    this.live();
     const cached = this.cached(name, 'tarray');
     if (cached) return cached as TArray;
     const core = this.live();
@@ -207,6 +222,7 @@ export class Heap {
    * `initial`, opens an existing counter or throws UnknownObjectError.
    */
   tcounter(name: string, initial?: number): TCounter {
+    this.live();
     const cached = this.cached(name, 'tcounter');
     if (cached) return cached as TCounter;
     const core = this.live();
@@ -235,8 +251,13 @@ export class Heap {
   atomically<R>(fn: () => R): R {
     const core = this.live();
     const tx = core.tx;
-    if (tx.active) return fn();
     if (typeof fn !== 'function') throw new TypeError('heap.atomically needs a function');
+    if (tx.active) {
+      // Flat nesting: join the outer transaction; an exception aborts the outer one.
+      const inner = fn();
+      if (isThenable(inner)) throw new AsyncTransactionError('a nested heap.atomically callback');
+      return inner;
+    }
     for (let attempt = 0; ; attempt++) {
       tx.begin();
       let result: R;
@@ -258,6 +279,15 @@ export class Heap {
       if (tx.commit()) return result;
       tx.backoffAfterConflict(attempt);
     }
+  }
+
+  /**
+   * Step-by-step control of this thread's transactions, for schedulers (see TxControl).
+   * Application code wants `atomically`.
+   */
+  control(): TxControl {
+    const core = this.live();
+    return (this.txControl ??= new TxControl(core));
   }
 
   /** True while this thread runs a transaction on this heap. */

@@ -1,10 +1,12 @@
 export { Heap } from './heap.js';
-export type { HeapHandle, HeapOptions, HeapStats, SnapshotValue } from './heap.js';
+export type { HeapHandle, HeapOptions, HeapStats, SnapshotValue, Widen } from './heap.js';
 export { TVar } from './tvar.js';
 export { TArray } from './tarray.js';
 export type { TArrayType } from './tarray.js';
 export { TCounter } from './tcounter.js';
-export { MAX_DEPTH, MAX_VALUE_BYTES, valuesEqual } from './codec.js';
+export { TxControl } from './control.js';
+export type { ConflictInfo } from './control.js';
+export { MAX_DEPTH, MAX_VALUE_BYTES, decodeValue, encodeValue, valuesEqual } from './codec.js';
 export type { Value } from './codec.js';
 export {
   AmeError,

@@ -15,7 +15,7 @@ import { Heap, valuesEqual } from '../src/index.js';
 import type { Value } from '../src/index.js';
 
 const seed = Number(process.env.FC_SEED ?? Date.now());
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 150);
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 200);
 console.log(`transactions-match-map-model: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
 
 const TVARS = ['v0', 'v1', 'v2'] as const;

@@ -47,7 +47,7 @@
  * |   8 | f64  | VERSION: commit version of the current value (0 = created)     |
  * |  16 | f64  | NUM: the value when REF is 0                                   |
  * |  24 | i32  | REF: 0 -> value is NUM; else pointer to an encoded value block |
- * |  28 | i32  | reserved                                                       |
+ * |  28 | i32  | WRITER: tag of the commit that wrote the value (-1 / 0 unknown) |
  * LOCK is only changed by CAS (lock) and Atomics.store (unlock); the other words only by
  * the lock holder, with plain stores, published by the unlocking Atomics.store.
  *
@@ -119,6 +119,7 @@ export const C_CHAIN = 4;
 export const C_VERSION = 8;
 export const C_NUM = 16;
 export const C_REF = 24;
+export const C_WRITER = 28;
 
 // Version records.
 export const R_NEXT = 0;

@@ -57,6 +57,7 @@ import {
   C_NUM,
   C_REF,
   C_VERSION,
+  C_WRITER,
   H_CLOCK,
   H_SLOT_HIGH,
   NO_SNAPSHOT,
@@ -102,6 +103,14 @@ export class Transaction {
   outNum = 0;
   outRef = 0;
 
+  /**
+   * Tag stamped into every cell this transaction's commit writes (C_WRITER): a scheduler
+   * sets it to the task index so a conflict can name the task that won.
+   */
+  tag = 0;
+  /** The read cell found changed by the last failed validation or commit, else 0. */
+  conflictCell = 0;
+
   /** Test-only: when false, update commits skip read validation (a deliberately broken STM). */
   validateReads = true;
 
@@ -126,6 +135,7 @@ export class Transaction {
 
   /** Step 1: takes a snapshot and publishes it (T1). */
   begin(): void {
+    this.conflictCell = 0;
     const big = this.mem.big;
     for (;;) {
       const clock = Atomics.load(big, CLOCK_INDEX);
@@ -311,6 +321,7 @@ export class Transaction {
       }
       f64[cf + (C_VERSION >> 3)] = wv;
       i32[ci + (C_CHAIN >> 2)] = record;
+      i32[ci + (C_WRITER >> 2)] = this.tag;
       kept += 1 - this.trim(record);
       Atomics.store(i32, ci, (seqs[e]! + 1) & 0x7fffffff); // T5: publish; unlock (T3)
     }
@@ -338,10 +349,36 @@ export class Transaction {
         }
         const version = mem.f64[(cell + C_VERSION) >> 3]!;
         if (Atomics.load(mem.i32, li) !== lock) continue;
-        if (version > this.snapshot) return false;
+        if (version > this.snapshot) {
+          this.conflictCell = cell;
+          return false;
+        }
         break;
       }
     }
+    return true;
+  }
+
+  /**
+   * Moves the snapshot forward to the current clock if every read is still current, so
+   * that later reads see the newest state (a scheduler does this when a task becomes
+   * inevitable or reaches its commit turn). Returns false if a read is stale; the
+   * transaction must then be aborted. The new snapshot is published before the reads are checked (T1): a
+   * read cell written after the old snapshot has a newer VERSION, or is locked, and is
+   * found either way.
+   */
+  extend(): boolean {
+    const big = this.mem.big;
+    let clock: bigint;
+    for (;;) {
+      clock = Atomics.load(big, CLOCK_INDEX);
+      Atomics.store(big, this.snapIndex, clock); // T1: only ever raised while active
+      if (Atomics.load(big, CLOCK_INDEX) === clock) break;
+    }
+    // On failure the published snapshot stays raised (lowering it could let a reclaimer
+    // free what the old snapshot reads): the caller must abort.
+    if (!this.readsCurrent()) return false;
+    this.snapshot = Number(clock);
     return true;
   }
 
@@ -377,10 +414,15 @@ export class Transaction {
       const cell = this.reads[k]!;
       const li = cell >> 2;
       const lock = Atomics.load(i32, li);
-      if (lock < 0 && lock !== this.mine) return false; // another commit is publishing it
       const version = f64[(cell + C_VERSION) >> 3]!;
-      if (lock >= 0 && Atomics.load(i32, li) !== lock) return false; // changed under us
-      if (version > this.snapshot) return false;
+      if (
+        (lock < 0 && lock !== this.mine) || // another commit is publishing it
+        (lock >= 0 && Atomics.load(i32, li) !== lock) || // changed under us
+        version > this.snapshot
+      ) {
+        this.conflictCell = cell;
+        return false;
+      }
     }
     return true;
   }

@@ -1,0 +1,101 @@
+import { encodeValue, type Heap, type Value } from '@ame/stm';
+import { InvalidTaskError } from './errors.js';
+import { Random, deriveSeed } from './random.js';
+import { checkTaskRef, type TaskRef } from './task-ref.js';
+
+/**
+ * What a task gets as its first argument.
+ *
+ * @example
+ * export function transfer(ctx: TaskContext, from: number, to: number, amount: number) {
+ *   const accounts = ctx.heap.tarray('accounts');
+ *   if (accounts.get(from) < amount) return false;
+ *   accounts.set(from, accounts.get(from) - amount);
+ *   accounts.set(to, accounts.get(to) + amount);
+ *   ctx.afterCommit(() => console.log('moved', amount));
+ *   return true;
+ * }
+ */
+export interface TaskContext {
+  /** The shared heap, attached in this thread: open objects by name. */
+  readonly heap: Heap;
+  /** The task's position in its batch (children get theirs when their parent commits). */
+  readonly index: number;
+  /** 0 on the first run; counts re-runs after conflicts. */
+  readonly attempt: number;
+  /** A float in [0, 1) from a stream seeded by (run seed, batch, index): the same on every attempt and executor. */
+  random(): number;
+  /** Adds a child task, enqueued only if this task commits (appended at its commit). */
+  add<A extends readonly unknown[], R>(task: TaskRef<A, R>, ...args: A): void;
+  /** Runs `fn` once, after this task commits (never for an aborted attempt): the place for I/O. */
+  afterCommit(fn: () => void): void;
+  /**
+   * Makes the rest of this task unable to abort: it then runs alone (unordered) or at its
+   * commit turn (ordered). Costs parallelism: for tasks that must not be re-run.
+   */
+  inevitable(): void;
+}
+
+/** A child task as it leaves a committed parent: its descriptor bytes. */
+export type ChildDescriptor = Uint8Array;
+
+/** Encodes a task descriptor [module, name, args] (also validates the arguments). */
+export function encodeTask(ref: TaskRef, args: readonly unknown[]): Uint8Array {
+  try {
+    return encodeValue([ref.module, ref.name, args as Value[]], `${ref.name} arguments`);
+  } catch (error) {
+    if (error instanceof TypeError) {
+      throw new InvalidTaskError(`the arguments of task ${ref.name} must be Values: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** The executors' TaskContext: reset for every attempt, collecting children and callbacks. */
+export class TaskContextImpl implements TaskContext {
+  index = 0;
+  attempt = 0;
+  /** Children added by the current attempt, in order. */
+  readonly children: ChildDescriptor[] = [];
+  /** afterCommit callbacks of the current attempt, in order. */
+  readonly callbacks: (() => void)[] = [];
+  /** True once inevitable() ran in this attempt. */
+  isInevitable = false;
+  private readonly stream = new Random(0);
+
+  constructor(
+    readonly heap: Heap,
+    private readonly seed: number,
+    /** Called by inevitable(): the executor makes the task unabortable, or throws to re-run it. */
+    private readonly becomeInevitable: (ctx: TaskContextImpl) => void,
+  ) {}
+
+  /** Prepares for one attempt of task `index` in `batch`. */
+  reset(batch: number, index: number, attempt: number): void {
+    this.index = index;
+    this.attempt = attempt;
+    this.children.length = 0;
+    this.callbacks.length = 0;
+    this.isInevitable = false;
+    this.stream.reset(deriveSeed(this.seed, batch, index));
+  }
+
+  random(): number {
+    return this.stream.next();
+  }
+
+  add<A extends readonly unknown[], R>(task: TaskRef<A, R>, ...args: A): void {
+    this.children.push(encodeTask(checkTaskRef(task), args));
+  }
+
+  afterCommit(fn: () => void): void {
+    if (typeof fn !== 'function') throw new InvalidTaskError('ctx.afterCommit needs a function');
+    this.callbacks.push(fn);
+  }
+
+  inevitable(): void {
+    if (this.isInevitable) return;
+    this.becomeInevitable(this);
+    this.isInevitable = true;
+  }
+}

@@ -1,0 +1,106 @@
+import { AmeError } from './errors.js';
+import type { Core } from './internal/core.js';
+import { listEntries, type Entry } from './internal/directory.js';
+import { CELL_SHIFT, C_WRITER, KIND_TARRAY } from './internal/layout.js';
+
+/** The key a conflict was found on, and the tag of the commit that changed it. */
+export interface ConflictInfo {
+  /** `name` for a tvar or tcounter, `name[i]` for a tarray element. */
+  readonly key: string;
+  /** Tag of the commit that wrote the newer value (a scheduler's task index), -1 if unknown. */
+  readonly writer: number;
+}
+
+/**
+ * Step-by-step control of this thread's transactions, for schedulers that decide when a
+ * transaction may commit (such as @ame/transaction's ordered mode). Application code
+ * wants `heap.atomically` instead, which does all of this in a loop.
+ *
+ * A controlled transaction is the same transaction `atomically` runs: handles read its
+ * snapshot and buffer writes into it, and `heap.atomically` inside it joins it.
+ *
+ * @example
+ * const tx = heap.control();
+ * tx.begin(taskIndex);
+ * const result = task();
+ * if (!tx.commit()) { const why = tx.conflict(); tx.begin(taskIndex); ... } // re-run
+ */
+export class TxControl {
+  private entries: Entry[] = [];
+
+  /** @internal */
+  constructor(private readonly core: Core) {}
+
+  /** True between begin and commit/abort. */
+  get active(): boolean {
+    return this.core.tx.active;
+  }
+
+  /** The snapshot version reads come from. */
+  get snapshot(): number {
+    return this.core.tx.snapshot;
+  }
+
+  /**
+   * Starts a transaction with a fresh snapshot. `tag` (an int32, default 0) is stamped on
+   * every cell the commit writes, so a later conflict can name this writer.
+   */
+  begin(tag = 0): void {
+    const tx = this.core.tx;
+    if (tx.active) throw new AmeError('TRANSACTION_ACTIVE', 'a transaction is already running on this thread; commit or abort it first');
+    tx.tag = tag | 0;
+    tx.begin();
+  }
+
+  /** True if nothing this transaction read has been changed by a commit since its snapshot. */
+  readsCurrent(): boolean {
+    return this.core.tx.readsCurrent();
+  }
+
+  /**
+   * Moves the snapshot to now if every read is still current (returns true); later reads
+   * then see the newest committed state. On false the transaction must be aborted.
+   */
+  extend(): boolean {
+    return this.core.tx.extend();
+  }
+
+  /**
+   * Commits. Returns false on a conflict: nothing was written and the transaction ended
+   * (`conflict()` says where). Throws HeapFullError or ClockExhaustedError with nothing
+   * written.
+   */
+  commit(): boolean {
+    return this.core.tx.commit();
+  }
+
+  /** Ends the transaction, writing nothing; `reason` picks the statistic it counts under. */
+  abort(reason: 'conflict' | 'error'): void {
+    this.core.tx.abort(reason);
+  }
+
+  /** Where the last failed `commit`, `readsCurrent` or `extend` found a changed read. */
+  conflict(): ConflictInfo | undefined {
+    const cell = this.core.tx.conflictCell;
+    if (cell === 0) return undefined;
+    return { key: this.describe(cell), writer: this.core.mem.i32[(cell + C_WRITER) >> 2]! };
+  }
+
+  /** The key of a cell address: `name` or `name[i]`. */
+  describe(cell: number): string {
+    let entry = this.find(cell);
+    if (!entry) {
+      this.entries = listEntries(this.core.mem).sort((a, b) => a.base - b.base);
+      entry = this.find(cell);
+    }
+    if (!entry) return `cell@${cell}`;
+    return entry.kind === KIND_TARRAY ? `${entry.name}[${(cell - entry.base) >> CELL_SHIFT}]` : entry.name;
+  }
+
+  private find(cell: number): Entry | undefined {
+    for (const entry of this.entries) {
+      if (cell >= entry.base && cell < entry.base + (entry.length << CELL_SHIFT)) return entry;
+    }
+    return undefined;
+  }
+}
