@@ -25,8 +25,11 @@ export interface TaskContext {
   readonly attempt: number;
   /** A float in [0, 1) from a stream seeded by (run seed, batch, index): the same on every attempt and executor. */
   random(): number;
-  /** Adds a child task, enqueued only if this task commits (appended at its commit). */
-  add<A extends readonly unknown[], R>(task: TaskRef<A, R>, ...args: A): void;
+  /**
+   * Adds a child task, enqueued only if this task commits (appended at its commit). `task`
+   * is a TaskRef, or a function exported by a task module (`ctx.add(child, 1)`).
+   */
+  add<A extends readonly unknown[], R>(task: TaskRef<A, R> | ((ctx: TaskContext, ...args: A) => R), ...args: A): void;
   /** Runs `fn` once, after this task commits (never for an aborted attempt): the place for I/O. */
   afterCommit(fn: () => void): void;
   /**
@@ -68,6 +71,8 @@ export class TaskContextImpl implements TaskContext {
     private readonly seed: number,
     /** Called by inevitable(): the executor makes the task unabortable, or throws to re-run it. */
     private readonly becomeInevitable: (ctx: TaskContextImpl) => void,
+    /** Turns an exported task function into its reference (the thread's TaskLoader). */
+    private readonly refFor: (fn: unknown) => TaskRef | undefined = () => undefined,
   ) {}
 
   /** Prepares for one attempt of task `index` in `batch`. */
@@ -84,8 +89,15 @@ export class TaskContextImpl implements TaskContext {
     return this.stream.next();
   }
 
-  add<A extends readonly unknown[], R>(task: TaskRef<A, R>, ...args: A): void {
-    this.children.push(encodeTask(checkTaskRef(task), args));
+  add<A extends readonly unknown[], R>(task: TaskRef<A, R> | ((ctx: TaskContext, ...args: A) => R), ...args: A): void {
+    const ref = typeof task === 'function' ? this.refFor(task) : task;
+    if (ref === undefined) {
+      const name = (task as { name?: string }).name || '(anonymous)';
+      throw new InvalidTaskError(
+        `ctx.add(${name}): the function is not an export of a task module; export it, or pass taskModule(url).${name}`,
+      );
+    }
+    this.children.push(encodeTask(checkTaskRef(ref), args));
   }
 
   afterCommit(fn: () => void): void {

@@ -258,6 +258,7 @@ export class Heap {
       if (isThenable(inner)) throw new AsyncTransactionError('a nested heap.atomically callback');
       return inner;
     }
+    tx.tag = 0; // not a scheduler's task
     for (let attempt = 0; ; attempt++) {
       tx.begin();
       let result: R;

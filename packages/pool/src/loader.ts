@@ -1,0 +1,48 @@
+import { TaskLoadError } from './errors.js';
+import type { TaskFunction, TaskRef } from './task-ref.js';
+
+/**
+ * Imports task modules by URL, once per thread, and resolves export names to functions.
+ * A failed import is remembered: every task of that module then fails with the same
+ * TaskLoadError instead of importing again.
+ */
+export class TaskLoader {
+  private readonly modules = new Map<string, Record<string, unknown> | Error>();
+  /** Exported functions of loaded modules, to turn `ctx.add(fn)` into a reference. */
+  private readonly refs = new Map<unknown, TaskRef>();
+
+  /** The reference of a function exported by a loaded task module, if it is one. */
+  refFor(fn: unknown): TaskRef | undefined {
+    return this.refs.get(fn);
+  }
+
+  /** The function `name` exported by `module`, importing it first if needed. */
+  async load(module: string, name: string): Promise<TaskFunction> {
+    let loaded = this.modules.get(module);
+    if (loaded === undefined) {
+      try {
+        loaded = (await import(module)) as Record<string, unknown>;
+      } catch (error) {
+        loaded = error instanceof Error ? error : new Error(String(error));
+      }
+      this.modules.set(module, loaded);
+      if (!(loaded instanceof Error)) {
+        for (const [key, value] of Object.entries(loaded)) {
+          if (typeof value === 'function' && !this.refs.has(value)) this.refs.set(value, Object.freeze({ module, name: key }));
+        }
+      }
+    }
+    if (loaded instanceof Error) {
+      throw new TaskLoadError(name, module, `the module failed to load (${loaded.name}: ${loaded.message})`, loaded);
+    }
+    const fn = loaded[name];
+    if (fn === undefined) {
+      const exported = Object.keys(loaded).filter((k) => typeof loaded[k] === 'function');
+      throw new TaskLoadError(name, module, `the module has no export named ${JSON.stringify(name)} (its functions: ${exported.join(', ') || 'none'})`);
+    }
+    if (typeof fn !== 'function') {
+      throw new TaskLoadError(name, module, `the export ${JSON.stringify(name)} is a ${fn === null ? 'null' : typeof fn}, not a function`);
+    }
+    return fn as TaskFunction;
+  }
+}

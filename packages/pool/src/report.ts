@@ -1,0 +1,81 @@
+import type { Heap, Value } from '@ame/stm';
+import type { TaskError } from './errors.js';
+
+/** Which executor produced a report. */
+export type RunMode = 'transaction' | 'gil' | 'sequential';
+
+/** A task as reports name it. */
+export interface TaskId {
+  readonly index: number;
+  readonly task: string;
+}
+
+/** How often one task aborted because another one's commit changed a key it read. */
+export interface ConflictPair {
+  readonly aborted: TaskId;
+  /** The task whose commit changed the key; null if it was not a task of this batch. */
+  readonly winner: TaskId | null;
+  readonly count: number;
+}
+
+/** Aborts caused by one key, with the task pairs involved (most frequent first, at most 10). */
+export interface ConflictStat {
+  /** `name` (tvar, tcounter) or `name[i]` (tarray element). */
+  readonly key: string;
+  readonly count: number;
+  readonly pairs: readonly ConflictPair[];
+}
+
+/** Progress of a run, for progress bars. */
+export interface RunProgress {
+  /** Tasks committed so far. */
+  readonly committed: number;
+  /** Tasks committed or failed. */
+  readonly finished: number;
+  /** Tasks known so far (grows as children are added). */
+  readonly total: number;
+}
+
+/** What `run()` resolves to. */
+export interface RunReport {
+  readonly mode: RunMode;
+  readonly ordered: boolean;
+  readonly workers: number;
+  readonly seed: number;
+  /** Tasks in the batch, children included. */
+  readonly tasks: number;
+  readonly commits: number;
+  /** Aborted attempts (re-runs after conflicts). */
+  readonly aborts: number;
+  /** Each task's result by index; undefined for a failed task. */
+  readonly results: readonly (Value | undefined)[];
+  /** Failed tasks, sorted by index. */
+  readonly errors: readonly TaskError[];
+  /** Task indices in commit order. */
+  readonly commitOrder: readonly number[];
+  /** Keys that caused aborts, worst first. */
+  readonly conflicts: readonly ConflictStat[];
+  readonly durationMs: number;
+}
+
+/** Options shared by every executor. */
+export interface QueueOptions {
+  /** The heap tasks run against (`ctx.heap`). */
+  heap: Heap;
+  /** Worker threads. Default: os.availableParallelism(). Ignored by SequentialQueue. */
+  workers?: number;
+  /** Commit strictly in index order (results equal SequentialQueue's). Default false. */
+  ordered?: boolean;
+  /** Seed of `ctx.random()`. Default 0. */
+  seed?: number;
+  /** On a failed task: 'stop' rejects run() with its TaskError, 'continue' records it. Default 'stop'. */
+  onError?: 'stop' | 'continue';
+  /** Aborts after which a task re-runs inevitable (cannot abort again). Default 16. */
+  maxAttempts?: number;
+}
+
+/** Options of `run()`. */
+export interface RunOptions {
+  /** Called as tasks finish (at most every 50 ms, and once at the end). */
+  onProgress?: (progress: RunProgress) => void;
+}

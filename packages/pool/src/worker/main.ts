@@ -1,0 +1,44 @@
+/**
+ * Entry point of every pool worker: attaches the heap and the batch memory once, imports
+ * the executor's strategy module, then runs one batch per 'run' message until 'close'.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Heap, type HeapHandle } from '@ame/stm';
+import { serializeError } from '../errors.js';
+import { BatchEnv, runBatch, type BatchOptions, type Strategy } from '../execute.js';
+import { TaskLoader } from '../loader.js';
+import { SharedBatch, type SharedBatchHandle } from '../shared-batch.js';
+
+interface WorkerData {
+  heap: HeapHandle;
+  batch: SharedBatchHandle;
+  strategy: string;
+  worker: number;
+}
+
+export type ToWorker = { type: 'run'; options: BatchOptions } | { type: 'close' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; batch: number; output: import('../execute.js').BatchOutput }
+  | { type: 'fatal'; error: import('../errors.js').SerializedError };
+
+const data = workerData as WorkerData;
+const port = parentPort!;
+const heap = Heap.attach(data.heap);
+const batch = SharedBatch.attach(data.batch);
+const loader = new TaskLoader();
+const { createStrategy } = (await import(data.strategy)) as { createStrategy(env: BatchEnv): Strategy };
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'close') {
+    heap.detach();
+    port.close();
+    return;
+  }
+  const env = new BatchEnv(heap, batch, message.options, data.worker);
+  runBatch(env, createStrategy(env), loader).then(
+    (output) => port.postMessage({ type: 'done', batch: message.options.batch, output } satisfies FromWorker),
+    (error: unknown) => port.postMessage({ type: 'fatal', error: serializeError(error) } satisfies FromWorker),
+  );
+});
+port.postMessage({ type: 'ready' } satisfies FromWorker);

@@ -1,0 +1,177 @@
+/**
+ * The TransactionQueue's strategy: when a task, executed speculatively as a transaction,
+ * may commit. Loaded by every pool worker.
+ *
+ * Per task (Block-STM-style preset order in ordered mode, optimistic otherwise):
+ *
+ *   begin ─> execute ─> [ordered: wait for TURN == index] ─> commit point
+ *      ^                                                        │
+ *      │      conflict (a read changed) / RETRY                 │
+ *      └────────────────────────────────────────────────────────┤
+ *                                   committed / failed / abandoned ─> finish (ordered: TURN++)
+ *
+ * Rules:
+ *  R1. Ordered: a task commits only when TURN == its index, and advances TURN exactly once,
+ *      when it finishes (B3). While it holds the turn nobody else commits, so a re-run at
+ *      the turn (after a conflict) reads current state and commits.
+ *  R2. Unordered: commits run inside GATE (a count of committers); an inevitable task
+ *      holds LOCK and waits for GATE to drain, so none commits while it runs.
+ *  R3. An exception counts only if the task's reads are current at its commit point;
+ *      otherwise the task is re-run, as after any conflict.
+ *  R4. After maxAttempts aborts a task runs exclusive from its start (turn or LOCK first,
+ *      then a fresh snapshot): it cannot abort again, so every run finishes.
+ *  R5. inevitable() mid-task takes exclusivity, then moves the snapshot to now (extend);
+ *      if a read went stale it re-runs the task from the start (RETRY), still exclusive.
+ */
+import {
+  GATE,
+  LOCK,
+  STOP,
+  TURN,
+  WAKE,
+  ABORTS,
+  type BatchEnv,
+  type ClaimedTask,
+  type Strategy,
+  type TaskContextImpl,
+} from '@ame/pool';
+
+/** Thrown through user code by inevitable() to re-run the task; not an Error, no stack. */
+const RETRY: unique symbol = Symbol('ame.retry');
+/** Thrown through user code when the batch is aborted while waiting. */
+const ABANDON: unique symbol = Symbol('ame.abandon');
+
+class TransactionStrategy implements Strategy {
+  /** The running task holds its turn (ordered) or LOCK (unordered). */
+  private exclusive = false;
+  private current = -1;
+
+  constructor(private readonly env: BatchEnv) {}
+
+  run(task: ClaimedTask): void {
+    const { env } = this;
+    const { ordered, maxAttempts } = env.options;
+    this.current = task.index;
+    this.exclusive = false;
+    for (let attempt = 0; ; attempt++) {
+      if (!ordered && env.stopping) return this.end(() => env.abandoned());
+      if (attempt >= maxAttempts && !this.exclusive && !this.takeExclusive()) {
+        return this.end(() => env.abandoned()); // R4 (batch aborted while waiting)
+      }
+      env.control.begin(task.index + 1);
+      const outcome = env.attempt(task, attempt);
+      if (!outcome.ok && outcome.error === ABANDON) {
+        env.control.abort('conflict');
+        return this.end(() => env.abandoned());
+      }
+      // The commit point.
+      if (ordered && !this.exclusive && !this.waitTurn()) {
+        env.control.abort('conflict');
+        return this.end(() => env.abandoned());
+      }
+      if (ordered && env.stopping) {
+        env.control.abort('conflict');
+        return this.end(() => env.abandoned());
+      }
+      const gated = !ordered && !this.exclusive;
+      if (gated) this.enterGate();
+      try {
+        if (!outcome.ok) {
+          if (outcome.error !== RETRY && env.control.readsCurrent()) {
+            env.control.abort('error'); // R3: the error is the task's own
+            return this.end(() => env.failed(task, attempt, outcome.error));
+          }
+          this.lost(task, attempt);
+          continue;
+        }
+        if (env.control.commit()) return this.end(() => env.committed(task, outcome.result, attempt));
+        this.lost(task, attempt);
+      } finally {
+        if (gated) this.leaveGate();
+      }
+    }
+  }
+
+  /** ctx.inevitable(): R5. */
+  inevitable(_ctx: TaskContextImpl): void {
+    if (this.exclusive) return;
+    if (!this.takeExclusive()) throw ABANDON;
+    if (!this.env.control.extend()) throw RETRY;
+  }
+
+  /** Bookkeeping of a conflict abort: the key and the task that won. */
+  private lost(task: ClaimedTask, attempt: number): void {
+    const { env } = this;
+    const conflict = env.control.conflict();
+    if (env.control.active) env.control.abort('conflict');
+    if (conflict) env.conflict(task.index, conflict.key, conflict.writer - 1);
+    Atomics.add(env.batch.control, ABORTS, 1);
+    void attempt;
+  }
+
+  /** Finishes the task, then gives back its exclusivity and (ordered) its turn. */
+  private end(finish: () => void): void {
+    const { env } = this;
+    const control = env.batch.control;
+    if (env.options.ordered) {
+      finish();
+      Atomics.store(control, TURN, this.current + 1); // R1 / B3: exactly once per task
+      env.batch.wake();
+    } else {
+      finish();
+      if (this.exclusive) env.batch.unlock(LOCK);
+    }
+    this.exclusive = false;
+  }
+
+  /** Waits for exclusivity: the turn (ordered) or LOCK with no commit in flight (unordered). */
+  private takeExclusive(): boolean {
+    const { env } = this;
+    if (env.options.ordered) {
+      if (!this.waitTurn()) return false;
+    } else {
+      env.batch.lock(LOCK, env.owner);
+      const control = env.batch.control;
+      for (let g = Atomics.load(control, GATE); g !== 0; g = Atomics.load(control, GATE)) {
+        Atomics.wait(control, GATE, g, 1); // R2: let commits in flight finish
+      }
+    }
+    this.exclusive = true;
+    return true;
+  }
+
+  /** Ordered: blocks until TURN reaches this task; false if the batch is aborted (STOP 2). */
+  private waitTurn(): boolean {
+    const control = this.env.batch.control;
+    for (;;) {
+      const seen = Atomics.load(control, WAKE);
+      if (Atomics.load(control, TURN) === this.current) return true;
+      if (Atomics.load(control, STOP) === 2) return false;
+      this.env.batch.waitForChange(seen, 20);
+    }
+  }
+
+  /** R2: enter the commit gate unless an inevitable task holds LOCK. */
+  private enterGate(): void {
+    const control = this.env.batch.control;
+    for (;;) {
+      Atomics.add(control, GATE, 1);
+      const holder = Atomics.load(control, LOCK);
+      if (holder === 0) return;
+      Atomics.sub(control, GATE, 1);
+      Atomics.notify(control, GATE);
+      Atomics.wait(control, LOCK, holder, 1);
+    }
+  }
+
+  private leaveGate(): void {
+    const control = this.env.batch.control;
+    Atomics.sub(control, GATE, 1);
+    if (Atomics.load(control, LOCK) !== 0) Atomics.notify(control, GATE);
+  }
+}
+
+/** Entry point the pool worker imports. */
+export function createStrategy(env: BatchEnv): Strategy {
+  return new TransactionStrategy(env);
+}
