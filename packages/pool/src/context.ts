@@ -42,10 +42,13 @@ export interface TaskContext {
 /** A child task as it leaves a committed parent: its descriptor bytes. */
 export type ChildDescriptor = Uint8Array;
 
-/** Encodes a task descriptor [module, name, args] (also validates the arguments). */
-export function encodeTask(ref: TaskRef, args: readonly unknown[]): Uint8Array {
+/**
+ * Encodes a task descriptor [module id, name, args] (also validates the arguments); the
+ * module id comes from the batch's module table.
+ */
+export function encodeTask(moduleId: number, ref: TaskRef, args: readonly unknown[]): Uint8Array {
   try {
-    return encodeValue([ref.module, ref.name, args as Value[]], `${ref.name} arguments`);
+    return encodeValue([moduleId, ref.name, args as Value[]], `${ref.name} arguments`);
   } catch (error) {
     if (error instanceof TypeError) {
       throw new InvalidTaskError(`the arguments of task ${ref.name} must be Values: ${error.message}`);
@@ -72,7 +75,9 @@ export class TaskContextImpl implements TaskContext {
     /** Called by inevitable(): the executor makes the task unabortable, or throws to re-run it. */
     private readonly becomeInevitable: (ctx: TaskContextImpl) => void,
     /** Turns an exported task function into its reference (the thread's TaskLoader). */
-    private readonly refFor: (fn: unknown) => TaskRef | undefined = () => undefined,
+    private readonly refFor: (fn: unknown) => TaskRef | undefined,
+    /** Encodes a child's descriptor (module table of the batch). */
+    private readonly encode: (ref: TaskRef, args: readonly unknown[]) => Uint8Array,
   ) {}
 
   /** Prepares for one attempt of task `index` in `batch`. */
@@ -97,7 +102,7 @@ export class TaskContextImpl implements TaskContext {
         `ctx.add(${name}): the function is not an export of a task module; export it, or pass taskModule(url).${name}`,
       );
     }
-    this.children.push(encodeTask(checkTaskRef(ref), args));
+    this.children.push(this.encode(checkTaskRef(ref), args));
   }
 
   afterCommit(fn: () => void): void {

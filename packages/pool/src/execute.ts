@@ -4,7 +4,7 @@
  * between executors is only *when* a task may commit; that is the strategy's job.
  */
 import { decodeValue, encodeValue, type Heap, type TxControl, type Value } from '@ame/stm';
-import { TaskContextImpl } from './context.js';
+import { TaskContextImpl, encodeTask } from './context.js';
 import { AsyncTaskError, TaskValueError, serializeError, type SerializedError } from './errors.js';
 import type { TaskLoader } from './loader.js';
 import { CURRENT, FINISHED, STOP, WAKE, type SharedBatch } from './shared-batch.js';
@@ -151,7 +151,7 @@ export class BatchEnv {
   }
 
   private finish(): void {
-    Atomics.add(this.batch.control, FINISHED, 1);
+    Atomics.add(this.batch.control, FINISHED(this.owner), 1);
     this.batch.wake();
   }
 }
@@ -168,26 +168,42 @@ export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLo
     env.options.seed,
     (ctx) => strategy.inevitable(ctx),
     (fn) => loader.refFor(fn),
+    (ref, args) => encodeTask(batch.moduleId(ref.module, env.owner), ref, args),
   );
+  // Unordered runs claim small runs of tasks at once (less contention on NEXT); ordered
+  // runs claim one at a time, or a worker would hold consecutive turns and serialise.
+  const chunk = env.options.ordered ? 1 : 16;
+  let index = 0;
+  let end = 0;
   while (!env.stopping) {
-    const seen = Atomics.load(control, WAKE);
-    const index = batch.claim();
-    if (index < 0) {
-      if (batch.done()) break;
-      batch.waitForChange(seen, 50); // children may still come from running tasks
-      continue;
+    if (index >= end) {
+      const seen = Atomics.load(control, WAKE);
+      const first = batch.claim(chunk);
+      if (first < 0) {
+        if (batch.done()) break;
+        batch.waitForChange(seen, 50); // children may still come from running tasks
+        continue;
+      }
+      index = first;
+      end = batch.claimEnd;
     }
-    Atomics.store(control, CURRENT + env.owner, index);
-    const [module, name, args] = decodeValue(batch.descriptor(index)) as [string, string, Value[]];
-    let fn: TaskFunction | Error;
-    try {
-      fn = await loader.load(module, name);
-    } catch (error) {
-      fn = error instanceof Error ? error : new Error(String(error));
+    Atomics.store(control, CURRENT(env.owner), index);
+    const [moduleId, name, args] = decodeValue(batch.descriptor(index)) as [number, string, Value[]];
+    const module = batch.moduleUrl(moduleId);
+    let fn: TaskFunction | Error | undefined = loader.loaded(module, name); // no await per task
+    if (fn === undefined) {
+      try {
+        fn = await loader.load(module, name);
+      } catch (error) {
+        fn = error instanceof Error ? error : new Error(String(error));
+      }
     }
     strategy.run({ index, name, args, fn });
-    Atomics.store(control, CURRENT + env.owner, -1);
+    Atomics.store(control, CURRENT(env.owner), -1);
+    index++;
   }
+  // Claimed but not run (the batch is stopping): count them finished so the end is seen.
+  if (index < end) Atomics.add(control, FINISHED(env.owner), end - index);
   return env.take();
 }
 

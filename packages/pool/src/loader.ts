@@ -11,6 +11,14 @@ export class TaskLoader {
   /** Exported functions of loaded modules, to turn `ctx.add(fn)` into a reference. */
   private readonly refs = new Map<unknown, TaskRef>();
 
+  /** The function if `module` is loaded and exports `name` as one; else undefined (use load). */
+  loaded(module: string, name: string): TaskFunction | undefined {
+    const loaded = this.modules.get(module);
+    if (loaded === undefined || loaded instanceof Error) return undefined;
+    const fn = loaded[name];
+    return typeof fn === 'function' ? (fn as TaskFunction) : undefined;
+  }
+
   /** The reference of a function exported by a loaded task module, if it is one. */
   refFor(fn: unknown): TaskRef | undefined {
     return this.refs.get(fn);

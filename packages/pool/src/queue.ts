@@ -6,7 +6,7 @@ import { BatchEnv, runBatch, type BatchOptions, type BatchOutput, type Strategy 
 import { TaskLoader } from './loader.js';
 import { WorkerPool } from './worker-pool.js';
 import type { ConflictPair, ConflictStat, QueueOptions, RunMode, RunOptions, RunReport, TaskId } from './report.js';
-import { ABORTS, COMMITS, COUNT, FINISHED, MAX_WORKERS, SharedBatch } from './shared-batch.js';
+import { ABORTS, COMMITS, COUNT, MAX_WORKERS, SharedBatch } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
 
 /** The owner number the main thread uses in the batch's lock words. */
@@ -47,7 +47,8 @@ export abstract class BaseQueue {
    */
   add<A extends readonly unknown[], R>(task: TaskRef<A, R>, ...args: A): number {
     if (this.closed) throw new QueueClosedError();
-    this.pending.push(encodeTask(checkTaskRef(task), args));
+    const ref = checkTaskRef(task);
+    this.pending.push(encodeTask(this.batch.moduleId(ref.module, MAIN_OWNER), ref, args));
     return this.pending.length - 1;
   }
 
@@ -104,7 +105,7 @@ export abstract class BaseQueue {
     if (!onProgress) return () => {};
     const control = this.batch.control;
     const tick = (): void => {
-      const finished = Atomics.load(control, FINISHED);
+      const finished = this.batch.finished();
       onProgress({ committed: Atomics.load(control, COMMITS), finished, total: Atomics.load(control, COUNT) });
     };
     const timer = setInterval(tick, PROGRESS_EVERY_MS);

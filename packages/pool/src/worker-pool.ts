@@ -49,7 +49,7 @@ export class WorkerPool {
       };
       const crash = (w: number, detail: string, cause?: unknown): void => {
         if (settled[w]) return;
-        const index = Atomics.load(this.batch.control, CURRENT + w);
+        const index = Atomics.load(this.batch.control, CURRENT(w));
         failure ??= new WorkerCrashedError(w, `${detail}${index >= 0 ? ` (it was running task ${index})` : ''}`, cause);
         Atomics.store(this.batch.control, STOP, 2); // abort the batch: the others stop waiting
         this.batch.wake();
