@@ -7,6 +7,7 @@ import { decodeValue, encodeValue, type Heap, type TxControl, type Value } from 
 import { TaskContextImpl, encodeTask } from './context.js';
 import { AsyncTaskError, TaskValueError, serializeError, type SerializedError } from './errors.js';
 import type { TaskLoader } from './loader.js';
+import type { TaskHistory } from './report.js';
 import { CURRENT, FINISHED, STOP, WAKE, type SharedBatch } from './shared-batch.js';
 import type { TaskFunction } from './task-ref.js';
 
@@ -17,6 +18,7 @@ export interface BatchOptions {
   seed: number;
   onError: 'stop' | 'continue';
   maxAttempts: number;
+  recordHistory: boolean;
 }
 
 /** A claimed task: its index, descriptor, and function (or why it could not be loaded). */
@@ -44,6 +46,8 @@ export interface BatchOutput {
   failures: TaskFailure[];
   /** [key, aborted index, winner index or -1, count]. */
   conflicts: [string, number, number, number][];
+  /** With recordHistory: the committed tasks' reads and writes. */
+  history: TaskHistory[];
 }
 
 /** Decides when a claimed task may commit, and runs it to its end. */
@@ -60,7 +64,7 @@ export type Attempt = { ok: true; result: Uint8Array } | { ok: false; error: unk
 /** Everything a strategy works with in its thread. */
 export class BatchEnv {
   readonly control: TxControl;
-  readonly out: BatchOutput = { results: [], failures: [], conflicts: [] };
+  readonly out: BatchOutput = { results: [], failures: [], conflicts: [], history: [] };
   private readonly conflictCounts = new Map<string, number>();
   ctx!: TaskContextImpl;
 
@@ -72,6 +76,7 @@ export class BatchEnv {
     readonly owner: number,
   ) {
     this.control = heap.control();
+    this.control.recordHistory = options.recordHistory;
   }
 
   /** Runs the task function once inside the already begun transaction. */
@@ -102,8 +107,12 @@ export class BatchEnv {
   committed(task: ClaimedTask, result: Uint8Array, attempt: number): void {
     const ctx = this.ctx;
     for (const child of ctx.children) this.batch.append(child, this.owner);
-    this.batch.recordCommit(task.index);
+    this.batch.recordOutcome(task.index, this.control.serialPoint, false);
     this.out.results.push([task.index, result]);
+    if (this.options.recordHistory) {
+      const history = this.control.history();
+      if (history) this.out.history.push({ index: task.index, task: task.name, ...history });
+    }
     for (const callback of ctx.callbacks) {
       try {
         callback();
@@ -114,8 +123,13 @@ export class BatchEnv {
     this.finish();
   }
 
-  /** After a failure that counts: record it (stop the batch if asked), count it finished. */
+  /**
+   * After a failure that counts (the strategy confirmed the task's reads with
+   * readsCurrent(), which sets its serial point): record it, stop the batch if asked,
+   * count it finished.
+   */
   failed(task: ClaimedTask, attempt: number, error: unknown): void {
+    this.batch.recordOutcome(task.index, this.control.serialPoint, true);
     this.fail(task, attempt, error, 'task');
     this.finish();
   }

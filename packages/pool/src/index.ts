@@ -23,6 +23,7 @@ export type {
   RunOptions,
   RunProgress,
   RunReport,
+  TaskHistory,
   TaskId,
 } from './report.js';
 

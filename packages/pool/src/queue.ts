@@ -5,7 +5,7 @@ import { InvalidTaskError, QueueClosedError, RunInProgressError, TaskError, rebu
 import { BatchEnv, runBatch, type BatchOptions, type BatchOutput, type Strategy } from './execute.js';
 import { TaskLoader } from './loader.js';
 import { WorkerPool } from './worker-pool.js';
-import type { ConflictPair, ConflictStat, QueueOptions, RunMode, RunOptions, RunReport, TaskId } from './report.js';
+import type { ConflictPair, ConflictStat, QueueOptions, RunMode, RunOptions, RunReport, TaskHistory, TaskId } from './report.js';
 import { ABORTS, COMMITS, COUNT, MAX_WORKERS, SharedBatch } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
 
@@ -21,6 +21,7 @@ export interface ResolvedOptions {
   seed: number;
   onError: 'stop' | 'continue';
   maxAttempts: number;
+  recordHistory: boolean;
 }
 
 /**
@@ -71,6 +72,7 @@ export abstract class BaseQueue {
         seed: this.options.seed,
         onError: this.options.onError,
         maxAttempts: this.options.maxAttempts,
+        recordHistory: this.options.recordHistory,
       });
     } finally {
       progress();
@@ -149,7 +151,13 @@ export abstract class BaseQueue {
     const conflicts: ConflictStat[] = [...conflictMap]
       .map(([key, stat]) => ({ key, count: stat.count, pairs: [...stat.pairs.values()].sort((a, b) => b.count - a.count).slice(0, 10) }))
       .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
-    const commitOrder = batch.commitOrder();
+    const commitOrder = batch.serialOrder(true);
+    const serialOrder = batch.serialOrder(false);
+    let history: (TaskHistory | undefined)[] | undefined;
+    if (this.options.recordHistory) {
+      history = new Array<TaskHistory | undefined>(count).fill(undefined);
+      for (const output of outputs) for (const h of output.history) history[h.index] = h;
+    }
     return {
       mode: this.mode,
       ordered: this.mode === 'sequential' ? true : this.options.ordered,
@@ -161,8 +169,10 @@ export abstract class BaseQueue {
       results,
       errors,
       commitOrder,
+      serialOrder,
       conflicts,
       durationMs,
+      ...(history ? { history } : {}),
     };
   }
 }
@@ -185,7 +195,15 @@ function resolveOptions(options: QueueOptions, defaults: { workers?: number }): 
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new InvalidTaskError(`queue option maxAttempts must be an integer >= 1, got ${String(maxAttempts)}`);
   }
-  return { heap: options.heap, workers, ordered: options.ordered ?? false, seed, onError, maxAttempts };
+  return {
+    heap: options.heap,
+    workers,
+    ordered: options.ordered ?? false,
+    seed,
+    onError,
+    maxAttempts,
+    recordHistory: options.recordHistory === true,
+  };
 }
 
 /** A queue whose batches run on a pool of worker threads with the strategy module `strategy`. */

@@ -36,6 +36,18 @@ export interface RunProgress {
   readonly total: number;
 }
 
+/** What a committed task read and wrote (with `recordHistory`): keys with versions. */
+export interface TaskHistory {
+  readonly index: number;
+  readonly task: string;
+  /** [key, version read]: version 0 is the value the key had before any commit. */
+  readonly reads: readonly (readonly [string, number])[];
+  /** [key, version written]: all at the task's commit version. */
+  readonly writes: readonly (readonly [string, number])[];
+  /** The commit version (0 if the task wrote nothing). */
+  readonly version: number;
+}
+
 /** What `run()` resolves to. */
 export interface RunReport {
   readonly mode: RunMode;
@@ -51,11 +63,18 @@ export interface RunReport {
   readonly results: readonly (Value | undefined)[];
   /** Failed tasks, sorted by index. */
   readonly errors: readonly TaskError[];
-  /** Task indices in commit order. */
+  /**
+   * Committed task indices in commit order (the heap's serial order): a sequential run
+   * in this order gives the same results and final heap.
+   */
   readonly commitOrder: readonly number[];
+  /** Committed and failed tasks in serial order (a failure sits where its reads were current). */
+  readonly serialOrder: readonly number[];
   /** Keys that caused aborts, worst first. */
   readonly conflicts: readonly ConflictStat[];
   readonly durationMs: number;
+  /** With `recordHistory`: each committed task's reads and writes, by index. */
+  readonly history?: readonly (TaskHistory | undefined)[];
 }
 
 /** Options shared by every executor. */
@@ -72,6 +91,8 @@ export interface QueueOptions {
   onError?: 'stop' | 'continue';
   /** Aborts after which a task re-runs inevitable (cannot abort again). Default 16. */
   maxAttempts?: number;
+  /** Record each committed task's reads and writes with versions in `report.history`. Default false. */
+  recordHistory?: boolean;
 }
 
 /** Options of `run()`. */

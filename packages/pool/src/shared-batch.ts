@@ -11,7 +11,7 @@
  * |  32   | NEXT      | next task index to claim                          | workers             | CAS         |
  * |  48   | TURN      | ordered mode: the index allowed to commit next    | the task at its turn| store       |
  * |  64   | STOP      | 1: stop (a failure, onError 'stop'); 2: abort     | any                 | store       |
- * |  80   | COMMITS   | commits so far (next commit-order position)       | committing worker   | add         |
+ * |  80   | COMMITS   | outcomes logged (commits and failures)            | finishing worker    | add         |
  * |  96   | LOCK      | global lock (GIL, inevitable token): 0 or owner+1 | workers             | CAS / store |
  * | 112   | GATE      | unordered commits in progress                     | committing workers  | add / sub   |
  * | 128   | LOG_LOCK  | append lock of the logs: 0 or owner+1             | appenders           | CAS / store |
@@ -70,6 +70,7 @@ export interface SharedBatchHandle {
   readonly offsets: SharedArrayBuffer;
   readonly bytes: SharedArrayBuffer;
   readonly order: SharedArrayBuffer;
+  readonly points: SharedArrayBuffer;
 }
 
 export class SharedBatch {
@@ -78,6 +79,7 @@ export class SharedBatch {
   private offsets: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private order: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private points: Float64Array<ArrayBufferLike> = new Float64Array(0);
   /** This thread's copy of the module table: id -> URL, URL -> id. */
   private readonly moduleUrls: string[] = [];
   private readonly moduleIds = new Map<string, number>();
@@ -93,6 +95,7 @@ export class SharedBatch {
       offsets: new SharedArrayBuffer(8 * 1024, { maxByteLength: 8 * MAX_TASKS }),
       bytes: new SharedArrayBuffer(64 * 1024, { maxByteLength: MAX_LOG_BYTES }),
       order: new SharedArrayBuffer(4 * 1024, { maxByteLength: 4 * MAX_TASKS }),
+      points: new SharedArrayBuffer(8 * 1024, { maxByteLength: 8 * MAX_TASKS }),
     });
   }
 
@@ -198,6 +201,7 @@ export class SharedBatch {
     this.offsets = new Int32Array(this.handle.offsets, 0, this.handle.offsets.byteLength >> 2);
     this.bytes = new Uint8Array(this.handle.bytes, 0, this.handle.bytes.byteLength);
     this.order = new Int32Array(this.handle.order, 0, this.handle.order.byteLength >> 2);
+    this.points = new Float64Array(this.handle.points, 0, this.handle.points.byteLength >> 3);
   }
 
   /**
@@ -228,22 +232,35 @@ export class SharedBatch {
     return total;
   }
 
-  /** Records that `index` committed; returns its position in the commit order. */
-  recordCommit(index: number): number {
+  /**
+   * Logs the outcome of task `index`: committed, or failed (its error counted), at
+   * `point` in the heap's serial order (TxControl.serialPoint).
+   */
+  recordOutcome(index: number, point: number, failed: boolean): void {
     const position = Atomics.add(this.control, COMMITS, 1);
-    if (position >= this.order.length) {
+    if (position >= this.order.length || position >= this.points.length) {
       ensure(this.handle.order, 4 * (position + 1));
+      ensure(this.handle.points, 8 * (position + 1));
       this.views();
     }
-    Atomics.store(this.order, position, index);
-    return position;
+    this.points[position] = point;
+    Atomics.store(this.order, position, failed ? ~index : index); // the point is read after this
   }
 
-  /** The commit order of the batch so far (task indices). */
-  commitOrder(): number[] {
+  /**
+   * Finished tasks in serial order (by point; ties in log order): running them one by one
+   * in this order gives the run's results. `committedOnly` leaves failures out.
+   */
+  serialOrder(committedOnly: boolean): number[] {
     const n = Atomics.load(this.control, COMMITS);
     this.views();
-    return Array.from(this.order.subarray(0, n));
+    const entries: [number, number][] = [];
+    for (let k = 0; k < n; k++) {
+      const index = Atomics.load(this.order, k);
+      if (committedOnly && index < 0) continue;
+      entries.push([this.points[k]!, index < 0 ? ~index : index]);
+    }
+    return entries.sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   }
 
   /** True when every published task has finished (B2). */

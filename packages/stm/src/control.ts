@@ -11,6 +11,16 @@ export interface ConflictInfo {
   readonly writer: number;
 }
 
+/** What one committed transaction read and wrote, by key, with versions. */
+export interface TxHistory {
+  /** [key, version read] for every read (repeated reads of a key appear once). */
+  readonly reads: readonly (readonly [string, number])[];
+  /** [key, version written]: every key written, at the commit's version. */
+  readonly writes: readonly (readonly [string, number])[];
+  /** The commit's version; 0 for a read-only transaction. */
+  readonly version: number;
+}
+
 /**
  * Step-by-step control of this thread's transactions, for schedulers that decide when a
  * transaction may commit (such as @ame/transaction's ordered mode). Application code
@@ -50,6 +60,42 @@ export class TxControl {
     if (tx.active) throw new AmeError('TRANSACTION_ACTIVE', 'a transaction is already running on this thread; commit or abort it first');
     tx.tag = tag | 0;
     tx.begin();
+  }
+
+  /**
+   * Record what transactions on this thread read and wrote, for `history()`. Off by
+   * default; off costs one predictable branch per read.
+   */
+  set recordHistory(on: boolean) {
+    this.core.tx.recording = on;
+  }
+
+  get recordHistory(): boolean {
+    return this.core.tx.recording;
+  }
+
+  /** Reads and writes of the last transaction this thread committed, if recording. */
+  history(): TxHistory | undefined {
+    const raw = this.core.tx.history;
+    if (!raw) return undefined;
+    const reads = new Map<string, number>();
+    for (const [cell, version] of raw.reads) {
+      const key = this.describe(cell);
+      if (!reads.has(key)) reads.set(key, version);
+    }
+    const writes = raw.writes.map((cell) => [this.describe(cell), raw.version] as const);
+    return { reads: [...reads], writes, version: raw.version };
+  }
+
+  /**
+   * Where the last commit (or the last `readsCurrent()` that returned true) sits in the
+   * serial order of all transactions on the heap: sort finished transactions by it to
+   * get an order in which running them one by one gives the same results. An update
+   * commit's point is its version; read-only commits and confirmed failures get
+   * `version + 0.5` of the state they saw.
+   */
+  get serialPoint(): number {
+    return this.core.tx.serialPoint;
   }
 
   /** True if nothing this transaction read has been changed by a commit since its snapshot. */

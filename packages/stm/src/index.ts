@@ -5,7 +5,7 @@ export { TArray } from './tarray.js';
 export type { TArrayType } from './tarray.js';
 export { TCounter } from './tcounter.js';
 export { TxControl } from './control.js';
-export type { ConflictInfo } from './control.js';
+export type { ConflictInfo, TxHistory } from './control.js';
 export { MAX_DEPTH, MAX_VALUE_BYTES, decodeValue, encodeValue, valuesEqual } from './codec.js';
 export type { Value } from './codec.js';
 export {

@@ -25,6 +25,7 @@ class GilStrategy implements Strategy {
           env.control.begin(task.index + 1);
           const outcome = env.attempt(task, attempt);
           if (!outcome.ok) {
+            env.control.readsCurrent(); // true under the lock; places the failure in the serial order
             env.control.abort('error');
             return env.failed(task, attempt, outcome.error);
           }

@@ -111,6 +111,21 @@ export class Transaction {
   /** The read cell found changed by the last failed validation or commit, else 0. */
   conflictCell = 0;
 
+  /** Record read versions and written cells for `history` (a checker's input). */
+  recording = false;
+  /** When recording: the version each read in `reads` returned. */
+  private readVersions: number[] = [];
+  /** When recording: the last committed transaction's reads, writes and version. */
+  history: { reads: [number, number][]; writes: number[]; version: number } | undefined;
+  /** Version of the value readCell returned. */
+  outVersion = 0;
+  /**
+   * Where the last finished transaction sits in the serial order of all transactions:
+   * its commit version wv (update), snapshot + 0.5 (read-only: after commit S, before
+   * S + 1), or clock + 0.5 when readsCurrent() confirmed its reads (a failure).
+   */
+  serialPoint = 0;
+
   /** Test-only: when false, update commits skip read validation (a deliberately broken STM). */
   validateReads = true;
 
@@ -136,6 +151,7 @@ export class Transaction {
   /** Step 1: takes a snapshot and publishes it (T1). */
   begin(): void {
     this.conflictCell = 0;
+    this.history = undefined;
     const big = this.mem.big;
     for (;;) {
       const clock = Atomics.load(big, CLOCK_INDEX);
@@ -180,9 +196,11 @@ export class Transaction {
     if (version <= this.snapshot) {
       this.outNum = num;
       this.outRef = ref;
-      return;
+      this.outVersion = version;
+    } else {
+      this.readOlder(chain, cell);
     }
-    this.readOlder(chain, cell);
+    if (this.recording) this.readVersions[this.readCount - 1] = this.outVersion;
   }
 
   /** Follows the version chain to the newest record <= snapshot (T6 keeps it alive). */
@@ -190,9 +208,11 @@ export class Transaction {
     const mem = this.mem;
     while (record !== 0) {
       mem.ensure(record + 32);
-      if (mem.f64[(record + R_VERSION) >> 3]! <= this.snapshot) {
+      const version = mem.f64[(record + R_VERSION) >> 3]!;
+      if (version <= this.snapshot) {
         this.outNum = mem.f64[(record + R_NUM) >> 3]!;
         this.outRef = mem.i32[(record + R_REF) >> 2]!;
+        this.outVersion = version;
         return;
       }
       record = mem.i32[(record + R_NEXT) >> 2]!;
@@ -245,6 +265,8 @@ export class Transaction {
     const slotF64 = slotOffset(this.slot, 0) >> 3;
     if (n === 0) {
       // Step 3: a read-only snapshot is consistent: never aborts.
+      this.serialPoint = this.snapshot + 0.5;
+      if (this.recording) this.keepHistory(0);
       this.mem.f64[slotF64 + (S_READ_ONLY >> 3)]! += 1;
       this.mem.f64[slotF64 + (S_COMMITS >> 3)]! += 1;
       this.end();
@@ -327,8 +349,18 @@ export class Transaction {
     }
     f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! += kept;
     f64[slotF64 + (S_COMMITS >> 3)]! += 1;
+    this.serialPoint = wv;
+    if (this.recording) this.keepHistory(wv);
     this.end();
     return true;
+  }
+
+  /** Keeps what the committing transaction read and wrote (recording only). */
+  private keepHistory(version: number): void {
+    const reads: [number, number][] = [];
+    for (let k = 0; k < this.readCount; k++) reads.push([this.reads[k]!, this.readVersions[k]!]);
+    const writes = Array.from(this.writes.cells.subarray(0, this.writes.count));
+    this.history = { reads, writes, version };
   }
 
   /**
@@ -338,6 +370,8 @@ export class Transaction {
    */
   readsCurrent(): boolean {
     const mem = this.mem;
+    // Reads current now are current as of this clock: commits <= it are published or locked (waited for).
+    const clock = Number(Atomics.load(mem.big, CLOCK_INDEX));
     for (let k = 0; k < this.readCount; k++) {
       const cell = this.reads[k]!;
       const li = cell >> 2;
@@ -356,6 +390,7 @@ export class Transaction {
         break;
       }
     }
+    this.serialPoint = clock + 0.5;
     return true;
   }
 
