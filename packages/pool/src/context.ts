@@ -65,6 +65,8 @@ export class TaskContextImpl implements TaskContext {
   readonly children: ChildDescriptor[] = [];
   /** afterCommit callbacks of the current attempt, in order. */
   readonly callbacks: (() => void)[] = [];
+  /** Replays: children are checked, then discarded. */
+  dropChildren = false;
   /** True once inevitable() ran in this attempt. */
   isInevitable = false;
   private readonly stream = new Random(0);
@@ -102,7 +104,8 @@ export class TaskContextImpl implements TaskContext {
         `ctx.add(${name}): the function is not an export of a task module; export it, or pass taskModule(url).${name}`,
       );
     }
-    this.children.push(this.encode(checkTaskRef(ref), args));
+    const descriptor = this.encode(checkTaskRef(ref), args);
+    if (!this.dropChildren) this.children.push(descriptor);
   }
 
   afterCommit(fn: () => void): void {

@@ -19,6 +19,7 @@ export interface BatchOptions {
   onError: 'stop' | 'continue';
   maxAttempts: number;
   recordHistory: boolean;
+  dropChildren: boolean;
 }
 
 /** A claimed task: its index, descriptor, and function (or why it could not be loaded). */
@@ -184,6 +185,7 @@ export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLo
     (fn) => loader.refFor(fn),
     (ref, args) => encodeTask(batch.moduleId(ref.module, env.owner), ref, args),
   );
+  env.ctx.dropChildren = env.options.dropChildren;
   // Unordered runs claim small runs of tasks at once (less contention on NEXT); ordered
   // runs claim one at a time, or a worker would hold consecutive turns and serialise.
   const chunk = env.options.ordered ? 1 : 16;

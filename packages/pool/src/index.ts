@@ -23,6 +23,7 @@ export type {
   RunOptions,
   RunProgress,
   RunReport,
+  TaskCall,
   TaskHistory,
   TaskId,
 } from './report.js';

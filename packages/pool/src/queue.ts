@@ -5,7 +5,7 @@ import { InvalidTaskError, QueueClosedError, RunInProgressError, TaskError, rebu
 import { BatchEnv, runBatch, type BatchOptions, type BatchOutput, type Strategy } from './execute.js';
 import { TaskLoader } from './loader.js';
 import { WorkerPool } from './worker-pool.js';
-import type { ConflictPair, ConflictStat, QueueOptions, RunMode, RunOptions, RunReport, TaskHistory, TaskId } from './report.js';
+import type { ConflictPair, ConflictStat, QueueOptions, RunMode, RunOptions, RunReport, TaskCall, TaskHistory, TaskId } from './report.js';
 import { ABORTS, COMMITS, COUNT, MAX_WORKERS, SharedBatch } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
 
@@ -22,6 +22,7 @@ export interface ResolvedOptions {
   onError: 'stop' | 'continue';
   maxAttempts: number;
   recordHistory: boolean;
+  children: 'enqueue' | 'drop';
 }
 
 /**
@@ -73,6 +74,7 @@ export abstract class BaseQueue {
         onError: this.options.onError,
         maxAttempts: this.options.maxAttempts,
         recordHistory: this.options.recordHistory,
+        dropChildren: this.options.children === 'drop',
       });
     } finally {
       progress();
@@ -154,9 +156,15 @@ export abstract class BaseQueue {
     const commitOrder = batch.serialOrder(true);
     const serialOrder = batch.serialOrder(false);
     let history: (TaskHistory | undefined)[] | undefined;
+    let calls: TaskCall[] | undefined;
     if (this.options.recordHistory) {
       history = new Array<TaskHistory | undefined>(count).fill(undefined);
       for (const output of outputs) for (const h of output.history) history[h.index] = h;
+      calls = [];
+      for (let index = 0; index < count; index++) {
+        const [moduleId, task, args] = decodeValue(batch.descriptor(index)) as [number, string, Value[]];
+        calls.push({ module: batch.moduleUrl(moduleId), task, args });
+      }
     }
     return {
       mode: this.mode,
@@ -172,7 +180,7 @@ export abstract class BaseQueue {
       serialOrder,
       conflicts,
       durationMs,
-      ...(history ? { history } : {}),
+      ...(history ? { history, calls } : {}),
     };
   }
 }
@@ -203,7 +211,13 @@ function resolveOptions(options: QueueOptions, defaults: { workers?: number }): 
     onError,
     maxAttempts,
     recordHistory: options.recordHistory === true,
+    children: checkChildren(options.children),
   };
+}
+
+function checkChildren(children: unknown): 'enqueue' | 'drop' {
+  if (children === undefined || children === 'enqueue' || children === 'drop') return children ?? 'enqueue';
+  throw new InvalidTaskError(`queue option children must be 'enqueue' or 'drop', got ${String(children)}`);
 }
 
 /** A queue whose batches run on a pool of worker threads with the strategy module `strategy`. */

@@ -75,6 +75,8 @@ export interface RunReport {
   readonly durationMs: number;
   /** With `recordHistory`: each committed task's reads and writes, by index. */
   readonly history?: readonly (TaskHistory | undefined)[];
+  /** With `recordHistory`: every task's call by index, children included. */
+  readonly calls?: readonly TaskCall[];
 }
 
 /** Options shared by every executor. */
@@ -91,8 +93,23 @@ export interface QueueOptions {
   onError?: 'stop' | 'continue';
   /** Aborts after which a task re-runs inevitable (cannot abort again). Default 16. */
   maxAttempts?: number;
-  /** Record each committed task's reads and writes with versions in `report.history`. Default false. */
+  /**
+   * Record each committed task's reads and writes with versions in `report.history`, and
+   * every task's call (children included) in `report.calls`. Default false.
+   */
   recordHistory?: boolean;
+  /**
+   * 'enqueue' (default): `ctx.add` enqueues children. 'drop': it checks and discards them,
+   * for replaying a recorded run task by task (its children are replayed explicitly).
+   */
+  children?: 'enqueue' | 'drop';
+}
+
+/** A task as it was added: module URL, export name, arguments. */
+export interface TaskCall {
+  readonly module: string;
+  readonly task: string;
+  readonly args: readonly Value[];
 }
 
 /** Options of `run()`. */
