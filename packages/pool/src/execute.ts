@@ -77,7 +77,6 @@ export class BatchEnv {
     readonly owner: number,
   ) {
     this.control = heap.control();
-    this.control.recordHistory = options.recordHistory;
   }
 
   /** Runs the task function once inside the already begun transaction. */
@@ -186,6 +185,19 @@ export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLo
     (ref, args) => encodeTask(batch.moduleId(ref.module, env.owner), ref, args),
   );
   env.ctx.dropChildren = env.options.dropChildren;
+  // Recording is this batch's setting; the thread's own transactions get theirs back after.
+  const recording = env.control.recordHistory;
+  env.control.recordHistory = env.options.recordHistory;
+  try {
+    return await claimLoop(env, strategy, loader);
+  } finally {
+    env.control.recordHistory = recording;
+  }
+}
+
+async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader): Promise<BatchOutput> {
+  const { batch } = env;
+  const control = batch.control;
   // Unordered runs claim small runs of tasks at once (less contention on NEXT); ordered
   // runs claim one at a time, or a worker would hold consecutive turns and serialise.
   const chunk = env.options.ordered ? 1 : 16;

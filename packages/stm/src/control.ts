@@ -74,6 +74,20 @@ export class TxControl {
     return this.core.tx.recording;
   }
 
+  /**
+   * Direct mode: commits overwrite values in place, keep no old versions and skip
+   * validation. Only for callers that guarantee no other transaction on the heap runs
+   * meanwhile (GilQueue's global lock); a reader that breaks this gets an
+   * StmInvariantError. Off by default.
+   */
+  set direct(on: boolean) {
+    this.core.tx.direct = on;
+  }
+
+  get direct(): boolean {
+    return this.core.tx.direct;
+  }
+
   /** Reads and writes of the last transaction this thread committed, if recording. */
   history(): TxHistory | undefined {
     const raw = this.core.tx.history;

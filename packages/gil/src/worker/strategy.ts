@@ -6,6 +6,8 @@
  *
  *  G1. LOCK is held from before the transaction begins until after it ended, so no two
  *      tasks' transactions overlap: every commit succeeds on its first attempt.
+ *     So the heap is used in direct mode (no old versions, no validation): tasks pay for
+ *     a lock and buffered writes, not for multi-versioning.
  *  G2. Ordered: TURN is waited for before LOCK and advanced after the task finished.
  */
 import { LOCK, STOP, TURN, WAKE, type BatchEnv, type ClaimedTask, type Strategy } from '@ame/pool';
@@ -20,6 +22,10 @@ class GilStrategy implements Strategy {
     try {
       if (env.stopping) return env.abandoned();
       env.batch.lock(LOCK, env.owner); // G1
+      // G1 makes this transaction the only one running: commit in place, unversioned. Only
+      // for the task: the thread's other transactions (the caller's, on the main thread)
+      // stay versioned.
+      env.control.direct = true;
       try {
         for (let attempt = 0; ; attempt++) {
           env.control.begin(task.index + 1);
@@ -33,6 +39,7 @@ class GilStrategy implements Strategy {
           // Only a transaction outside this queue (heap.atomically elsewhere) can get here.
         }
       } finally {
+        env.control.direct = false;
         env.batch.unlock(LOCK);
       }
     } finally {

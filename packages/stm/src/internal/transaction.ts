@@ -126,6 +126,15 @@ export class Transaction {
    */
   serialPoint = 0;
 
+  /**
+   * Direct mode, for callers that guarantee no other transaction runs at the same time (a
+   * global lock, as GilQueue holds): commits overwrite values in place, keep no old
+   * versions and skip validation. A reader that breaks that guarantee gets an
+   * StmInvariantError, never a silently wrong value (no version older than the last
+   * commit is kept).
+   */
+  direct = false;
+
   /** Test-only: when false, update commits skip read validation (a deliberately broken STM). */
   validateReads = true;
 
@@ -272,6 +281,7 @@ export class Transaction {
       this.end();
       return true;
     }
+    if (this.direct) return this.commitDirect();
     if (this.commitsSinceBound++ >= BOUND_REFRESH_EVERY) this.refreshBound();
 
     // Step 4a: allocate outside the locks, so a full heap aborts cleanly.
@@ -349,6 +359,67 @@ export class Transaction {
     }
     f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! += kept;
     f64[slotF64 + (S_COMMITS >> 3)]! += 1;
+    this.serialPoint = wv;
+    if (this.recording) this.keepHistory(wv);
+    this.end();
+    return true;
+  }
+
+  /** Direct-mode commit: lock, overwrite at a new version, drop old versions, unlock. */
+  private commitDirect(): boolean {
+    const writes = this.writes;
+    const n = writes.count;
+    // Encode and allocate before locking, as in commit(): a full heap writes nothing.
+    try {
+      for (let e = 0; e < n; e++) if (writes.kinds[e] === W_BLOB) writes.refs[e] = this.alloc.storeValue(writes.blobs[e]!);
+    } catch (error) {
+      for (let e = 0; e < n; e++) if (writes.refs[e] !== 0) this.alloc.freeBlock(writes.refs[e]!);
+      this.abort('none');
+      throw error;
+    }
+    if (this.order.length < n) this.growScratch(n);
+    writes.sortedOrder(this.order, this.seqs);
+    for (let k = 0; k < n; k++) this.seqs[this.order[k]!] = this.lockCell(writes.cells[this.order[k]!]!);
+    const wv = Number(Atomics.add(this.mem.big, CLOCK_INDEX, 1n)) + 1;
+    if (wv > Number.MAX_SAFE_INTEGER) {
+      this.unlockUnchanged(n);
+      for (let e = 0; e < n; e++) if (writes.refs[e] !== 0) this.alloc.freeBlock(writes.refs[e]!);
+      this.abort('none');
+      throw new ClockExhaustedError(wv - 1);
+    }
+    const mem = this.mem;
+    let freed = 0;
+    for (let e = 0; e < n; e++) {
+      const cell = writes.cells[e]!;
+      const ci = cell >> 2;
+      const cf = cell >> 3;
+      const oldRef = mem.i32[ci + (C_REF >> 2)]!;
+      const kind = writes.kinds[e]!;
+      if (kind === W_ADD) mem.f64[cf + (C_NUM >> 3)] = mem.f64[cf + (C_NUM >> 3)]! + writes.nums[e]!;
+      else if (kind === W_BLOB) mem.i32[ci + (C_REF >> 2)] = writes.refs[e]!;
+      else {
+        mem.f64[cf + (C_NUM >> 3)] = writes.nums[e]!;
+        mem.i32[ci + (C_REF >> 2)] = 0;
+      }
+      if (oldRef !== 0 && kind !== W_ADD) this.alloc.freeBlock(oldRef);
+      mem.f64[cf + (C_VERSION >> 3)] = wv;
+      mem.i32[ci + (C_WRITER >> 2)] = this.tag;
+      let dead = mem.i32[ci + (C_CHAIN >> 2)]!;
+      mem.i32[ci + (C_CHAIN >> 2)] = 0;
+      while (dead !== 0) {
+        mem.ensure(dead + 32);
+        const next = mem.i32[(dead + R_NEXT) >> 2]!;
+        const ref = mem.i32[(dead + R_REF) >> 2]!;
+        if (ref !== 0) this.alloc.freeBlock(ref);
+        this.alloc.free(dead, VERSION_CLASS);
+        freed++;
+        dead = next;
+      }
+      Atomics.store(mem.i32, ci, (this.seqs[e]! + 1) & 0x7fffffff);
+    }
+    const slotF64 = slotOffset(this.slot, 0) >> 3;
+    mem.f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! -= freed;
+    mem.f64[slotF64 + (S_COMMITS >> 3)]! += 1;
     this.serialPoint = wv;
     if (this.recording) this.keepHistory(wv);
     this.end();
