@@ -3,6 +3,7 @@
  * a strategy (unordered, ordered, GIL, sequential) composes to run a task. What differs
  * between executors is only *when* a task may commit; that is the strategy's job.
  */
+import { isMainThread } from 'node:worker_threads';
 import { decodeValue, encodeValue, type Heap, type TxControl, type Value } from '@ame/stm';
 import { TaskContextImpl, encodeTask } from './context.js';
 import { AsyncTaskError, TaskValueError, serializeError, type SerializedError } from './errors.js';
@@ -201,9 +202,17 @@ async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader):
   // Unordered runs claim small runs of tasks at once (less contention on NEXT); ordered
   // runs claim one at a time, or a worker would hold consecutive turns and serialise.
   const chunk = env.options.ordered ? 1 : 16;
+  // On the main thread (SequentialQueue) yield to the event loop now and then, so that
+  // progress timers and other callbacks run during a long batch.
+  const yieldEveryMs = isMainThread ? 25 : Infinity;
+  let lastYield = performance.now();
   let index = 0;
   let end = 0;
   while (!env.stopping) {
+    if (yieldEveryMs !== Infinity && (index & 31) === 0 && performance.now() - lastYield > yieldEveryMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     if (index >= end) {
       const seen = Atomics.load(control, WAKE);
       const first = batch.claim(chunk);
