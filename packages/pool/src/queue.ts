@@ -81,7 +81,8 @@ export abstract class BaseQueue {
       this.running = false;
     }
     const report = this.report(outputs, performance.now() - started);
-    const first = report.errors.find((e) => e.phase === 'task');
+    // Any counted failure stopped the batch (an afterCommit failure too): report it.
+    const first = report.errors[0];
     if (this.options.onError === 'stop' && first) {
       Object.defineProperty(first, 'report', { value: report, enumerable: false });
       throw first;

@@ -135,7 +135,7 @@ export class Transaction {
    */
   direct = false;
 
-  /** Test-only: when false, update commits skip read validation (a deliberately broken STM). */
+  /** Test-only: when false, every read validation is skipped (a deliberately broken STM). */
   validateReads = true;
 
   private readonly mine: number;
@@ -443,7 +443,7 @@ export class Transaction {
     const mem = this.mem;
     // Reads current now are current as of this clock: commits <= it are published or locked (waited for).
     const clock = Number(Atomics.load(mem.big, CLOCK_INDEX));
-    for (let k = 0; k < this.readCount; k++) {
+    for (let k = 0; this.validateReads && k < this.readCount; k++) {
       const cell = this.reads[k]!;
       const li = cell >> 2;
       for (;;) {

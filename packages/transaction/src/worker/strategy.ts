@@ -11,8 +11,9 @@
  *                                   committed / failed / abandoned ─> finish (ordered: TURN++)
  *
  * Rules:
- *  R1. Ordered: a task commits only when TURN == its index, and advances TURN exactly once,
- *      when it finishes (B3). While it holds the turn nobody else commits, so a re-run at
+ *  R1. Ordered: a task commits only when TURN == its index, after moving its snapshot to
+ *      now (extend: every read still current, else it re-runs), and advances TURN exactly
+ *      once, when it finishes (B3). While it holds the turn nobody else commits, so a re-run at
  *      the turn (after a conflict) reads current state and commits.
  *  R2. Unordered: commits run inside GATE (a count of committers); an inevitable task
  *      holds LOCK and waits for GATE to drain, so none commits while it runs.
@@ -81,6 +82,13 @@ class TransactionStrategy implements Strategy {
             env.control.abort('error'); // R3: the error is the task's own
             return this.end(() => env.failed(task, attempt, outcome.error));
           }
+          this.lost(task, attempt);
+          continue;
+        }
+        // R1: at its turn an ordered task moves its snapshot to now, re-running if a read
+        // went stale. This also covers attempts that wrote nothing, which commit() alone
+        // never validates, and places them in the serial order at their turn.
+        if (ordered && !env.control.extend()) {
           this.lost(task, attempt);
           continue;
         }

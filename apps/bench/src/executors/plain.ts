@@ -1,0 +1,58 @@
+/** Plain sequential JavaScript on ordinary arrays: the baseline. */
+import { plainOps, type PlainState } from '../ops/plain.js';
+import type { Op, Results, State, StateObject, Variant } from '../workloads/types.js';
+import type { Executor, RunOutcome, Session } from './types.js';
+
+/** Fresh ordinary arrays for `objects` (scalars as one-element arrays). */
+export function plainState(objects: readonly StateObject[]): PlainState {
+  const state: PlainState = {};
+  for (const o of objects) state[o.name] = new Array<number>(o.length).fill(o.initial);
+  return state;
+}
+
+/** The reporting shape of a plain state: scalars unwrapped. */
+export function reportState(objects: readonly StateObject[], state: PlainState): State {
+  const out: State = {};
+  for (const o of objects) out[o.name] = o.kind === 'array' ? [...state[o.name]!] : state[o.name]![0]!;
+  return out;
+}
+
+/** Runs `ops` (in the order of `order`, default add order) on `state`; returns results by op index. */
+export function runPlain(state: PlainState, ops: readonly Op[], order?: readonly number[]): unknown[] {
+  const results = new Array<unknown>(ops.length);
+  const n = order ? order.length : ops.length;
+  for (let j = 0; j < n; j++) {
+    const i = order ? order[j]! : j;
+    const op = ops[i]!;
+    results[i] = plainOps[op[0]](state, op[1]!, op[2]!, op[3]!, op[4]!);
+  }
+  return results;
+}
+
+/** Plain JS run of a variant from its initial state: the reference outcome. */
+export function reference(variant: Variant, order?: readonly number[]): { state: State; results: Results } {
+  const state = plainState(variant.state);
+  const results = runPlain(state, variant.ops, order);
+  return { state: reportState(variant.state, state), results };
+}
+
+export const plain: Executor = {
+  id: 'plain',
+  family: 'plain JS',
+  label: 'plain JS (sequential)',
+  workers: 1,
+  about: 'ordinary arrays, one op after another on the main thread: the baseline',
+  check: 'exact',
+  async open(variant: Variant): Promise<Session> {
+    return {
+      async run(ops): Promise<RunOutcome> {
+        const state = plainState(variant.state);
+        const t0 = performance.now();
+        const results = runPlain(state, ops);
+        const ms = performance.now() - t0;
+        return { ms, commits: ops.length, aborts: null, results, state: reportState(variant.state, state), sharedBytes: null, errors: [] };
+      },
+      async close() {},
+    };
+  },
+};

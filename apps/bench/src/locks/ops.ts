@@ -1,0 +1,108 @@
+/**
+ * The operations as an expert writes them without STM: per-element locks taken in key
+ * order (no deadlock), CPU work done before taking any lock (it does not depend on the
+ * state), plain Float64Array reads and writes while the locks are held.
+ */
+import { keysFor, spin } from '../kernels.js';
+import type { OpName } from '../workloads/types.js';
+import type { Layout, Views } from './layout.js';
+import { lock, unlock } from './mutex.js';
+
+/** A worker's views plus where each named object starts. */
+export interface LockState {
+  readonly views: Views;
+  /** Offset of object `name` in data/locks. */
+  readonly at: Readonly<Record<string, number>>;
+  /** Length of object `name`. */
+  readonly size: Readonly<Record<string, number>>;
+}
+
+export function lockState(views: Views, layout: Layout): LockState {
+  const at: Record<string, number> = {};
+  const size: Record<string, number> = {};
+  for (const o of layout.objects) {
+    at[o.name] = o.offset;
+    size[o.name] = o.length;
+  }
+  return { views, at, size };
+}
+
+type LockOp = (s: LockState, a: number, b: number, c: number, d: number) => number;
+
+/** Results as numbers: booleans 1/0, null NaN. */
+export const lockOps: Record<OpName, LockOp> = {
+  transfer(s, from, to, amount, work) {
+    if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
+    const { data, locks } = s.views;
+    const base = s.at['accounts']!;
+    const lo = base + Math.min(from, to);
+    const hi = base + Math.max(from, to);
+    lock(locks, lo);
+    if (hi !== lo) lock(locks, hi);
+    let ok = 0;
+    const a = data[base + from]!;
+    if (a >= amount) {
+      data[base + from] = a - amount;
+      data[base + to] = data[base + to]! + amount;
+      ok = 1;
+    }
+    if (hi !== lo) unlock(locks, hi);
+    unlock(locks, lo);
+    return ok;
+  },
+  compute(s, i, work, slots) {
+    const h = spin(work, i);
+    const k = s.at['out']! + (i % slots);
+    lock(s.views.locks, k);
+    s.views.data[k] = s.views.data[k]! + (h & 0xffff);
+    unlock(s.views.locks, k);
+    return h;
+  },
+  hotRmw(s, i, work) {
+    const h = spin(work, i) & 0xff;
+    const k = s.at['hot']!;
+    lock(s.views.locks, k);
+    s.views.data[k] = s.views.data[k]! + h;
+    unlock(s.views.locks, k);
+    return h;
+  },
+  hotAdd(s, i, work) {
+    const h = spin(work, i) & 0xff;
+    const k = s.at['hits']!;
+    lock(s.views.locks, k);
+    s.views.data[k] = s.views.data[k]! + h;
+    unlock(s.views.locks, k);
+    return h;
+  },
+  scan(s) {
+    const { data, locks } = s.views;
+    const base = s.at['accounts']!;
+    const end = base + s.size['accounts']!;
+    for (let k = base; k < end; k++) lock(locks, k);
+    let sum = 0;
+    for (let k = base; k < end; k++) sum += data[k]!;
+    for (let k = end - 1; k >= base; k--) unlock(locks, k);
+    return sum;
+  },
+  spread(s, seed, count, work) {
+    const { data, locks } = s.views;
+    const base = s.at['accounts']!;
+    const keys = keysFor(seed, count, s.size['accounts']!);
+    if (spin(work, seed) === -1) return 0;
+    for (const k of keys) lock(locks, base + k); // keys are sorted: key order
+    let moved = 0;
+    for (let j = 1; j < keys.length; j++) {
+      const k = base + keys[j]!;
+      if (data[k]! >= 1) {
+        data[k] = data[k]! - 1;
+        moved++;
+      }
+    }
+    data[base + keys[0]!] = data[base + keys[0]!]! + moved;
+    for (let j = keys.length - 1; j >= 0; j--) unlock(locks, base + keys[j]!);
+    return moved;
+  },
+  noop() {
+    return NaN;
+  },
+};

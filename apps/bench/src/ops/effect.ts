@@ -1,0 +1,85 @@
+/**
+ * The operations on Effect's STM (`effect` v4: `TxRef` read and written inside
+ * `Effect.tx`, run with `Effect.runSync`): the software transactional memory TypeScript
+ * users know, single-threaded. One TxRef per element. Effect has no commutative counter,
+ * so `hotAdd` is a `TxRef.update`.
+ */
+import { Effect, TxRef } from 'effect';
+import { keysFor, spin } from '../kernels.js';
+import type { OpName } from '../workloads/types.js';
+
+/** The state as TxRefs, one per element, by object name. */
+export type EffectState = Record<string, TxRef.TxRef<number>[]>;
+
+type EffectOp = (s: EffectState, a: number, b: number, c: number, d: number) => Effect.Effect<unknown>;
+
+export const effectOps: Record<OpName, EffectOp> = {
+  transfer: (s, from, to, amount, work) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const accounts = s['accounts']!;
+        const a = yield* TxRef.get(accounts[from]!);
+        const b = yield* TxRef.get(accounts[to]!);
+        if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
+        if (a < amount) return false;
+        yield* TxRef.set(accounts[from]!, a - amount);
+        yield* TxRef.set(accounts[to]!, b + amount);
+        return true;
+      }),
+    ),
+  compute: (s, i, work, slots) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const h = spin(work, i);
+        const slot = s['out']![i % slots]!;
+        yield* TxRef.set(slot, (yield* TxRef.get(slot)) + (h & 0xffff));
+        return h;
+      }),
+    ),
+  hotRmw: (s, i, work) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const hot = s['hot']![0]!;
+        const v = yield* TxRef.get(hot);
+        const h = spin(work, i) & 0xff;
+        yield* TxRef.set(hot, v + h);
+        return h;
+      }),
+    ),
+  hotAdd: (s, i, work) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const h = spin(work, i) & 0xff;
+        yield* TxRef.update(s['hits']![0]!, (v) => v + h);
+        return h;
+      }),
+    ),
+  scan: (s) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        let sum = 0;
+        for (const ref of s['accounts']!) sum += yield* TxRef.get(ref);
+        return sum;
+      }),
+    ),
+  spread: (s, seed, count, work) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const accounts = s['accounts']!;
+        const keys = keysFor(seed, count, accounts.length);
+        const balances: number[] = [];
+        for (const k of keys) balances.push(yield* TxRef.get(accounts[k]!));
+        if (spin(work, seed) === -1) return 0;
+        let moved = 0;
+        for (let j = 1; j < keys.length; j++) {
+          if (balances[j]! >= 1) {
+            yield* TxRef.set(accounts[keys[j]!]!, balances[j]! - 1);
+            moved++;
+          }
+        }
+        yield* TxRef.set(accounts[keys[0]!]!, balances[0]! + moved);
+        return moved;
+      }),
+    ),
+  noop: () => Effect.tx(Effect.succeed(null)),
+};

@@ -1,0 +1,68 @@
+/**
+ * The operations as plain sequential JavaScript on ordinary arrays: what a user writes
+ * today, and the baseline every speed-up is divided by. Scalars live in one-element
+ * arrays (`hot[0]`) so that every object is an array.
+ */
+import { keysFor, spin } from '../kernels.js';
+import type { OpName } from '../workloads/types.js';
+
+/** The state as ordinary arrays, by object name. */
+export type PlainState = Record<string, number[]>;
+
+type PlainOp = (s: PlainState, a: number, b: number, c: number, d: number) => unknown;
+
+export const plainOps: Record<OpName, PlainOp> = {
+  transfer(s, from, to, amount, work) {
+    const accounts = s['accounts']!;
+    const a = accounts[from]!;
+    const b = accounts[to]!;
+    if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
+    if (a < amount) return false;
+    accounts[from] = a - amount;
+    accounts[to] = b + amount;
+    return true;
+  },
+  compute(s, i, work, slots) {
+    const h = spin(work, i);
+    const out = s['out']!;
+    out[i % slots] = out[i % slots]! + (h & 0xffff);
+    return h;
+  },
+  hotRmw(s, i, work) {
+    const hot = s['hot']!;
+    const v = hot[0]!;
+    const h = spin(work, i) & 0xff;
+    hot[0] = v + h;
+    return h;
+  },
+  hotAdd(s, i, work) {
+    const h = spin(work, i) & 0xff;
+    const hits = s['hits']!;
+    hits[0] = hits[0]! + h;
+    return h;
+  },
+  scan(s) {
+    const accounts = s['accounts']!;
+    let sum = 0;
+    for (let k = 0; k < accounts.length; k++) sum += accounts[k]!;
+    return sum;
+  },
+  spread(s, seed, count, work) {
+    const accounts = s['accounts']!;
+    const keys = keysFor(seed, count, accounts.length);
+    const balances = keys.map((k) => accounts[k]!);
+    if (spin(work, seed) === -1) return 0;
+    let moved = 0;
+    for (let j = 1; j < keys.length; j++) {
+      if (balances[j]! >= 1) {
+        accounts[keys[j]!] = balances[j]! - 1;
+        moved++;
+      }
+    }
+    accounts[keys[0]!] = balances[0]! + moved;
+    return moved;
+  },
+  noop() {
+    return null;
+  },
+};

@@ -1,0 +1,62 @@
+/** Tables for the terminal and for Markdown (the same aligned pipe tables serve both). */
+import type { DispatchRow } from '../overheads/dispatch.js';
+import type { MicroResult } from '../overheads/micro.js';
+import type { Row, VariantResult } from '../runner.js';
+import { fmtBytes, fmtInt, type Target } from '../targets.js';
+
+/** Formats rows of cells as an aligned Markdown table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]?.length ?? 0)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** 'state ok' or 'FAIL: ...' as the table shows it. */
+export function stateCell(row: Row): string {
+  return row.state === 'ok' ? 'state ok' : `FAIL: ${row.state}`;
+}
+
+export function rowCells(row: Row): string[] {
+  const t = row.timeMs;
+  return [
+    row.label,
+    Number.isNaN(t.median) ? '-' : `${ms(t.median)} (${ms(t.min)}-${ms(t.max)})`,
+    Number.isNaN(row.throughput.median) ? '-' : `${fmtInt(row.throughput.median)}/s`,
+    Number.isNaN(row.speedup.median) ? '-' : `${row.speedup.median.toFixed(2)}x`,
+    row.abortsPerCommit === null ? '-' : row.abortsPerCommit.toFixed(3),
+    row.sharedBytes === null ? '-' : fmtBytes(row.sharedBytes),
+    `${(row.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+    stateCell(row),
+  ];
+}
+
+export const ROW_HEADER = ['executor', 'time ms, median (min-max)', 'throughput', 'speed-up', 'aborts/commit', 'heap', 'RSS', 'state'];
+
+/** A variant's heading line and its table. */
+export function variantTable(v: VariantResult): string {
+  return `${v.id}: ${v.description}\n\n${table(ROW_HEADER, v.rows.map(rowCells))}`;
+}
+
+export function targetsTable(targets: readonly Target[]): string {
+  return table(
+    ['workload', 'measure', 'target', 'measured', 'met?'],
+    targets.map((t) => [t.workload, t.measure, t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'met' : '**not met**']),
+  );
+}
+
+export function microTable(micro: MicroResult): string {
+  if (!micro.ok) return `micro-benchmark not run: ${micro.header}`;
+  return table(
+    ['operation', 'ns/op', 'target'],
+    micro.rows.map((r) => [r.operation, r.ns.toFixed(1), r.target === undefined ? '' : `<= ${r.target}`]),
+  );
+}
+
+export function dispatchTable(rows: readonly DispatchRow[]): string {
+  return table(
+    ['executor', 'empty tasks', 'µs/task (add + run)', 'add µs/task', 'run µs/task'],
+    rows.map((r) => [r.label, fmtInt(r.tasks), r.usPerTask.toFixed(2), r.addUsPerTask.toFixed(2), r.runUsPerTask.toFixed(2)]),
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * What a workload is: named numeric state, a list of operations, and the checks a final
+ * state must pass. Every executor implements the same operations (see ../ops/), so one
+ * variant runs identically everywhere.
+ *
+ * Operations (arguments are numbers; results are Values):
+ *
+ * | op        | args                 | does                                                                     |
+ * | --------- | -------------------- | ------------------------------------------------------------------------ |
+ * | transfer  | from, to, amount, w  | read both balances, spin(w), move `amount` if `from` has it; -> boolean    |
+ * | compute   | i, w, slots          | h = spin(w, i); out[i % slots] += h & 0xffff; -> h                        |
+ * | hotRmw    | i, w                 | v = hot; spin(w, i); hot = v + (h & 0xff) (read first: all conflict)     |
+ * | hotAdd    | i, w                 | spin(w, i); hits.add(h & 0xff) (commutative: TCounter)                   |
+ * | scan      |                      | sum of every account, read-only; -> the sum                               |
+ * | spread    | seed, k, w           | keysFor(seed, k): read all, spin(w), move 1 from each other key to the first; -> moved |
+ * | noop      |                      | nothing (dispatch cost); -> null                                           |
+ */
+
+export type OpName = 'transfer' | 'compute' | 'hotRmw' | 'hotAdd' | 'scan' | 'spread' | 'noop';
+
+/** One task: an operation and its numeric arguments. */
+export type Op = readonly [OpName, ...number[]];
+
+/** A named object of the state: a numeric array, a numeric variable or a commutative counter. */
+export interface StateObject {
+  readonly name: string;
+  readonly kind: 'array' | 'tvar' | 'counter';
+  /** Elements (1 for tvar and counter). */
+  readonly length: number;
+  /** Initial value of every element. */
+  readonly initial: number;
+}
+
+/** A state as every executor reports it: arrays as number[], tvars and counters as numbers. */
+export type State = Record<string, number | number[]>;
+
+/** A result per task, by index (booleans, numbers or null). */
+export type Results = readonly unknown[];
+
+/** One parameterised instance of a workload: what a table is printed for. */
+export interface Variant {
+  /** Unique id, `workload/params`, e.g. `bank/zipf-1.2`. */
+  readonly id: string;
+  readonly workload: string;
+  /** Short label for charts and tables. */
+  readonly title: string;
+  /** One sentence: what the tasks do and why the variant exists. */
+  readonly description: string;
+  readonly params: Readonly<Record<string, number | string>>;
+  readonly state: readonly StateObject[];
+  readonly ops: readonly Op[];
+  /**
+   * True if the final state (and every result) does not depend on the order tasks run in:
+   * then every executor, locks included, must match plain JS exactly.
+   */
+  readonly orderFree: boolean;
+  /** Checks that hold exactly in any serial order (e.g. money is conserved); a problem or undefined. */
+  invariants(state: State, results: Results): string | undefined;
+  /** Position on the throughput-versus-contention chart, if the variant is on it. */
+  readonly contention?: { readonly series: string; readonly accounts: number };
+}
+
+/** A family of variants sharing operations, sized for a full or a quick run. */
+export interface Workload {
+  readonly name: string;
+  readonly description: string;
+  variants(quick: boolean): Variant[];
+}
+
+/** The initial state of `objects`, in the reporting shape. */
+export function initialState(objects: readonly StateObject[]): State {
+  const state: State = {};
+  for (const o of objects) state[o.name] = o.kind === 'array' ? new Array<number>(o.length).fill(o.initial) : o.initial;
+  return state;
+}

@@ -1,0 +1,80 @@
+/**
+ * Checking one task list in every requested mode: the building block of `fuzz`, and the
+ * helper for a serializability property in a user's own test suite.
+ */
+import { NotSerializableError } from './errors.js';
+import { findNondeterminism } from './determinism.js';
+import type { Difference } from './compare.js';
+import { resolveModes, type Mode } from './executors.js';
+import { formatCallsVerdict } from './format.js';
+import { runMode } from './run-record.js';
+import { checkRecord, type Verdict } from './verdict.js';
+import { checkCallList, loadWorkload, type Call, type WorkloadSource } from './workload.js';
+
+/** Options of checkCalls / assertSerializable. */
+export interface CheckOptions {
+  /** Modes to run the calls in. Default ['unordered', 'ordered']. */
+  modes?: readonly Mode[];
+  /** Worker threads per queue. Default 2. */
+  workers?: number;
+  /** The queues' seed (ctx.random()). Default 0. */
+  seed?: number;
+}
+
+/** The outcome of checking one task list. */
+export interface CallsVerdict {
+  /** True if every mode's run is serializable. */
+  readonly ok: boolean;
+  readonly calls: readonly Call[];
+  readonly seed: number;
+  /** One verdict per mode, in the order of `modes`. */
+  readonly verdicts: readonly Verdict[];
+  /**
+   * Set when a run failed its checks and the sequential oracle disagreed with itself on
+   * the same calls: a task is not deterministic (named here), so the failure is the
+   * workload's, not the executor's.
+   */
+  readonly nondeterministic?: Difference;
+}
+
+/**
+ * Runs `calls` in every mode on fresh heaps and checks each run (sequential equivalence
+ * and dependency graph, see Verdict). If a run fails, also checks that the oracle is
+ * deterministic on these calls.
+ *
+ * @example
+ * const verdict = await checkCalls(new URL('./bank-workload.mjs', import.meta.url), [['transfer', 0, 1, 5]]);
+ * if (!verdict.ok) console.log(formatCallsVerdict(verdict));
+ */
+export async function checkCalls(workload: WorkloadSource, calls: readonly Call[], options: CheckOptions = {}): Promise<CallsVerdict> {
+  const loaded = await loadWorkload(workload);
+  checkCallList(loaded, calls);
+  const executors = resolveModes(options.modes ?? ['unordered', 'ordered']);
+  const seed = options.seed ?? 0;
+  const verdicts: Verdict[] = [];
+  for (const executor of executors) {
+    const record = await runMode(loaded, executor, calls, { seed, workers: options.workers ?? 2 });
+    verdicts.push(await checkRecord(loaded, record));
+  }
+  if (verdicts.every((v) => v.ok)) return { ok: true, calls, seed, verdicts };
+  const nondeterministic = await findNondeterminism(loaded, calls, seed);
+  return { ok: false, calls, seed, verdicts, ...(nondeterministic ? { nondeterministic } : {}) };
+}
+
+/**
+ * Like checkCalls, but throws NotSerializableError (message: the full report) if a run is
+ * not serializable. Made for property tests: fast-check then shrinks the task list.
+ *
+ * @example
+ * import { fc, test } from '@fast-check/vitest';
+ * import { calls } from './bank-workload.mjs';
+ * const workload = new URL('./bank-workload.mjs', import.meta.url);
+ * test.prop([calls], { numRuns: 20 })('bank is serializable', async (list) => {
+ *   await assertSerializable(workload, list, { modes: ['unordered', 'ordered'] });
+ * });
+ */
+export async function assertSerializable(workload: WorkloadSource, calls: readonly Call[], options: CheckOptions = {}): Promise<CallsVerdict> {
+  const verdict = await checkCalls(workload, calls, options);
+  if (!verdict.ok) throw new NotSerializableError(formatCallsVerdict(verdict), verdict);
+  return verdict;
+}

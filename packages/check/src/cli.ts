@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * ame-check: fuzz a workload for serializability, or replay a recorded failure.
+ *
+ *   ame-check fuzz <workload> [--runs N] [--seed S] [--path P] [--modes unordered,ordered]
+ *                             [--workers W] [--out DIR] [--quiet]
+ *   ame-check replay <file> [--workload PATH]
+ *
+ * Exit codes: 0 serializable (or the replay did not reproduce), 1 counterexample found
+ * (including a non-deterministic task, named in the message), 2 usage or workload error.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { MODE_NAMES, type ModeName } from './executors.js';
+import { formatReplayResult } from './format.js';
+import { fuzz } from './fuzz.js';
+import { ProgressBar } from './internal/progress-bar.js';
+import { replayFailure } from './replay-failure.js';
+
+const USAGE = `usage:
+  ame-check fuzz <workload> [options]   fuzz a workload module for serializability
+  ame-check replay <file> [options]     re-check a recorded failure (ame-failure-<seed>.json)
+
+fuzz options:
+  --runs N          task lists to generate (default 100)
+  --seed S          fast-check seed (default: random, printed)
+  --path P          with --seed: go straight to a recorded counterexample path
+  --modes LIST      comma-separated: ${MODE_NAMES.join(', ')} (default unordered,ordered)
+  --workers W       worker threads per queue (default 2)
+  --out DIR         where to write the replay file (default: the working directory)
+  --quiet           no progress bar
+replay options:
+  --workload PATH   the workload module, if it moved since the file was written
+
+exit codes: 0 serializable, 1 counterexample (or a non-deterministic task), 2 usage or workload error`;
+
+/** A usage problem: exit 2 with the usage text. */
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        runs: { type: 'string' },
+        seed: { type: 'string' },
+        path: { type: 'string' },
+        modes: { type: 'string' },
+        workers: { type: 'string' },
+        out: { type: 'string' },
+        quiet: { type: 'boolean' },
+        workload: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(pkg.version);
+    return 0;
+  }
+  const [command, target, ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+  if (command === 'fuzz') {
+    if (!target) throw new UsageError('fuzz needs a workload module: ame-check fuzz ./workload.mjs');
+    const modes = values.modes?.split(',').map((m) => m.trim()).filter(Boolean);
+    for (const mode of modes ?? []) {
+      if (!(MODE_NAMES as readonly string[]).includes(mode)) throw new UsageError(`unknown mode ${JSON.stringify(mode)}; modes: ${MODE_NAMES.join(', ')}`);
+    }
+    if (values.path !== undefined && values.seed === undefined) throw new UsageError('--path needs the --seed it was found with');
+    const bar = values.quiet ? undefined : new ProgressBar();
+    const result = await fuzz({
+      workload: target,
+      ...(values.runs !== undefined ? { runs: integer('--runs', values.runs, 1) } : {}),
+      ...(values.seed !== undefined ? { seed: integer('--seed', values.seed, -(2 ** 31)) } : {}),
+      ...(values.path !== undefined ? { path: values.path } : {}),
+      ...(modes ? { modes: modes as ModeName[] } : {}),
+      ...(values.workers !== undefined ? { workers: integer('--workers', values.workers, 1) } : {}),
+      ...(values.out !== undefined ? { replayDir: values.out } : {}),
+      ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+      log: (text) => {
+        bar?.done();
+        console.log(text);
+      },
+    });
+    return result.ok ? 0 : 1;
+  }
+  if (command === 'replay') {
+    if (!target) throw new UsageError('replay needs a replay file: ame-check replay ./ame-failure-42.json');
+    const result = await replayFailure(target, values.workload !== undefined ? { workload: values.workload } : {});
+    console.log(formatReplayResult(result));
+    return result.reproduced ? 1 : 0;
+  }
+  throw new UsageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const e = error as { name?: string; code?: string; message?: string };
+    if (error instanceof UsageError) {
+      console.error(`ame-check: ${e.message}\n\n${USAGE}`);
+    } else if (e.code === 'WORKLOAD_INVALID' || e.code === 'REPLAY_FILE_INVALID' || e.name === 'TypeError') {
+      console.error(`ame-check: ${e.message}`);
+    } else {
+      console.error('ame-check: internal error:', error);
+    }
+    process.exitCode = 2;
+  },
+);

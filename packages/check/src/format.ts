@@ -1,0 +1,101 @@
+/**
+ * Human-readable reports: what the CLI prints and what NotSerializableError says.
+ */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CallsVerdict } from './check-calls.js';
+import { MODE_NAMES } from './executors.js';
+import type { FuzzResult } from './fuzz.js';
+import type { ReplayResult } from './replay-failure.js';
+import { showCall } from './internal/show.js';
+import type { Verdict } from './verdict.js';
+import type { Call } from './workload.js';
+
+/** A verdict on one run, several lines, indented by `indent`. */
+export function formatVerdict(verdict: Verdict, indent = ''): string {
+  const lines: string[] = [];
+  const r = verdict.record;
+  const head = `mode ${verdict.mode} (${r.workers} worker${r.workers === 1 ? '' : 's'}, queue seed ${r.seed}): ${verdict.ok ? 'serializable' : 'NOT serializable'}`;
+  lines.push(head);
+  if (verdict.differences.length > 0) {
+    const how = verdict.ordered
+      ? 'against SequentialQueue in add order'
+      : `against a sequential replay in the run's serial order [${r.serialOrder.join(', ')}]${verdict.replay === 'top-level-only' ? ' (top-level tasks only)' : ''}`;
+    lines.push(`  sequential equivalence, ${how}:`);
+    for (const d of verdict.differences) lines.push(`    - ${d.message}`);
+  } else if (!verdict.ok) {
+    lines.push(`  sequential equivalence: equal (${verdict.replay} replay)`);
+  }
+  if (verdict.anomaly) lines.push(`  dependency graph: ${verdict.anomaly.message}`);
+  else if (!verdict.ok) lines.push('  dependency graph: acyclic');
+  return lines.map((l) => indent + l).join('\n');
+}
+
+/** A task list as numbered lines. */
+export function formatCalls(calls: readonly Call[], indent = ''): string {
+  return calls.map(([task, ...args], i) => `${indent}${String(i).padStart(3)}  ${showCall(task, args)}`).join('\n');
+}
+
+/** The outcome of checkCalls. */
+export function formatCallsVerdict(verdict: CallsVerdict): string {
+  const lines: string[] = [];
+  if (verdict.nondeterministic) {
+    lines.push(`the workload is not deterministic: ${verdict.nondeterministic.message}`);
+  } else {
+    lines.push(verdict.ok ? 'serializable' : 'not serializable');
+  }
+  lines.push(`calls (queue seed ${verdict.seed}):`, formatCalls(verdict.calls, '  '));
+  for (const v of verdict.verdicts) if (!v.ok || verdict.ok) lines.push(formatVerdict(v, '  '));
+  return lines.join('\n');
+}
+
+/** The summary fuzz() prints. */
+export function formatFuzzResult(result: FuzzResult): string {
+  const name = displayPath(result.workload);
+  const modes = `${result.modes.join(', ')}; ${result.workers} worker${result.workers === 1 ? '' : 's'}`;
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  if (result.ok) {
+    return [
+      `ame-check: ${name} is serializable`,
+      `  ${result.runs} task lists x ${result.modes.length} modes (${modes}): ${result.runs * result.modes.length} runs checked in ${seconds} s`,
+      `  seed ${result.seed} (same lists again: --seed ${result.seed} --runs ${result.runs})`,
+    ].join('\n');
+  }
+  const c = result.counterexample!;
+  const lines: string[] = [];
+  if (result.status === 'nondeterministic') {
+    lines.push(`ame-check: ${name} is not deterministic, so it cannot be checked`, `  ${c.verdict.nondeterministic!.message}`);
+  } else {
+    lines.push(`ame-check: counterexample in mode ${c.failing?.mode ?? '?'} after ${result.runs} task lists (${seconds} s)`);
+  }
+  lines.push(`  seed ${result.seed}, path ${JSON.stringify(c.path)}`);
+  lines.push(`  shrunk (${c.shrinks} steps) to ${c.calls.length} call${c.calls.length === 1 ? '' : 's'}, queue seed ${c.queueSeed}:`);
+  lines.push(formatCalls(c.calls, '    '));
+  if (c.failing) lines.push(formatVerdict(c.failing, '  '));
+  if (c.replayFile) lines.push(`  replay file: ${c.replayFile}`, `  replay it:   ame-check replay ${displayPath(c.replayFile)}`);
+  if (result.modes.every((m) => (MODE_NAMES as readonly string[]).includes(m))) {
+    lines.push(`  search again: ame-check fuzz ${name} --seed ${result.seed} --path ${JSON.stringify(c.path)} --modes ${result.modes.join(',')}`);
+  } else {
+    lines.push(`  search again: fuzz({ workload, seed: ${result.seed}, path: ${JSON.stringify(c.path)}, modes })`);
+  }
+  return lines.join('\n');
+}
+
+/** The outcome of replaying a failure file. */
+export function formatReplayResult(result: ReplayResult): string {
+  const lines = [`ame-check: replay of ${displayPath(result.file)} (workload ${displayPath(result.data.workload)})`];
+  lines.push(`  recorded run: mode ${result.data.record.mode}, ${result.data.record.calls.length} calls, ${result.data.record.taskCount} tasks`);
+  lines.push(formatCalls(result.data.record.calls, '    '));
+  lines.push(formatVerdict(result.verdict, '  '));
+  if (!result.reproduced) lines.push('  the recorded run now passes its checks: the workload or the checker changed since it was recorded');
+  else lines.push(result.same ? '  reproduced: the same difference as recorded' : '  reproduced, with a different first difference than recorded');
+  return lines.join('\n');
+}
+
+/** A file URL or path, relative to the working directory when shorter. */
+export function displayPath(urlOrPath: string): string {
+  let path = urlOrPath;
+  if (urlOrPath.startsWith('file:')) path = fileURLToPath(urlOrPath);
+  const rel = relative(process.cwd(), path);
+  return rel.length < path.length && !rel.startsWith('..') ? rel : path;
+}

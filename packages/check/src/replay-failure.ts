@@ -1,0 +1,48 @@
+/**
+ * Replaying a recorded failure: the recorded run is checked again, deterministically, on
+ * the main thread: sequential execution in the recorded serial order (ordered runs: add
+ * order) against the recorded results and heap, and the recorded history's graph. The
+ * executor that failed is not needed (it may have been a test-only one).
+ */
+import { resolve } from 'node:path';
+import type { Difference } from './compare.js';
+import { readReplayFile, type ReplayData } from './replay-file.js';
+import { checkRecord, type Verdict } from './verdict.js';
+import { loadWorkload, type WorkloadSource } from './workload.js';
+
+/** Options of replayFailure. */
+export interface ReplayFailureOptions {
+  /** Load the workload from here instead of the URL recorded in the file (it moved). */
+  workload?: WorkloadSource;
+}
+
+/** The outcome of a replay. */
+export interface ReplayResult {
+  /** The replay file's absolute path. */
+  readonly file: string;
+  readonly data: ReplayData;
+  /** The recorded run checked again. */
+  readonly verdict: Verdict;
+  /** True if the recorded run still fails its checks. */
+  readonly reproduced: boolean;
+  /** True if the first difference (or the anomaly class) is the one recorded. */
+  readonly same: boolean;
+}
+
+/**
+ * Re-checks the failing run recorded in `file`.
+ *
+ * @example
+ * const { reproduced, verdict } = await replayFailure('ame-failure-42.json');
+ * console.log(formatVerdict(verdict));
+ */
+export async function replayFailure(file: string, options: ReplayFailureOptions = {}): Promise<ReplayResult> {
+  const path = resolve(file);
+  const data = await readReplayFile(path);
+  const workload = await loadWorkload(options.workload ?? data.workload);
+  const verdict = await checkRecord(workload, data.record);
+  const first = (list: readonly Difference[]): string | undefined => list[0]?.message;
+  const same =
+    first(verdict.differences) === first(data.found.differences) && verdict.anomaly?.kind === data.found.anomaly?.kind;
+  return { file: path, data, verdict, reproduced: !verdict.ok, same };
+}

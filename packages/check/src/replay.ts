@@ -1,0 +1,128 @@
+/**
+ * The serial replay: runs recorded tasks one at a time on the main thread, in a given
+ * order, each with the index, ctx.random() stream and arguments it had in the recorded
+ * run, on a fresh heap from the workload's setup. This is "sequential execution in the
+ * run's serial order": what an unordered run must equal.
+ *
+ * SequentialQueue cannot do this by itself: it numbers tasks by add order, and a task's
+ * index seeds its random() stream. Children are not enqueued by the replay (their
+ * parents' ctx.add calls are collected instead); they run from their own recorded call
+ * at their own place in the order.
+ */
+import { decodeValue, encodeValue, type Heap, type Value } from '@ame/stm';
+import {
+  AsyncTaskError,
+  InvalidTaskError,
+  TaskContextImpl,
+  TaskValueError,
+  serializeError,
+  type TaskCall,
+} from '@ame/pool';
+import { ReplayLoader } from './internal/task-loader.js';
+import type { ErrorRecord, Outcome } from './run-record.js';
+import { setupHeap, type Workload } from './workload.js';
+
+/** What a serial replay produced. */
+export interface ReplayOutcome extends Outcome {
+  /** The indices replayed, in order (a prefix of the order if a task's call was unknown). */
+  readonly replayed: readonly number[];
+  /** Children the committed tasks added, in replay order. */
+  readonly children: readonly TaskCall[];
+}
+
+/** Options of replaySerial. */
+export interface ReplayOptions {
+  /** Top-level tasks among `tasks` (the rest are children). Default: all. */
+  topLevel?: number;
+  /** Called after each task, with its index and the heap (to take snapshots). */
+  afterTask?: (index: number, heap: Heap) => void;
+}
+
+/**
+ * Replays `tasks[i]` for each `i` of `order` (batch 1, attempt 0, queue seed `seed`).
+ * Stops before the first index whose call is unknown. `taskCount` is the number of tasks
+ * a run of the same calls has: `topLevel` plus the children the replayed commits added.
+ */
+export async function replaySerial(
+  workload: Workload,
+  tasks: readonly (TaskCall | undefined)[],
+  order: readonly number[],
+  seed: number,
+  options: ReplayOptions = {},
+): Promise<ReplayOutcome> {
+  const topLevel = options.topLevel ?? tasks.length;
+  const heap = setupHeap(workload);
+  const loader = new ReplayLoader();
+  let pending: TaskCall[] = [];
+  const ctx = new TaskContextImpl(
+    heap,
+    seed,
+    () => {}, // alone on this thread: already inevitable
+    (fn) => loader.refFor(fn),
+    (ref, args) => {
+      try {
+        encodeValue([0, ref.name, args as Value[]], `${ref.name} arguments`);
+      } catch (error) {
+        if (error instanceof TypeError) throw new InvalidTaskError(`the arguments of task ${ref.name} must be Values: ${error.message}`);
+        throw error;
+      }
+      pending.push({ module: ref.module, task: ref.name, args: structuredClone(args) as Value[] });
+      return new Uint8Array(0);
+    },
+  );
+  ctx.dropChildren = true;
+  const results = new Array<Value | undefined>(tasks.length).fill(undefined);
+  const errors: ErrorRecord[] = [];
+  const replayed: number[] = [];
+  const children: TaskCall[] = [];
+  try {
+    for (const index of order) {
+      const call = tasks[index];
+      if (call === undefined) break;
+      replayed.push(index);
+      const fn = await loader.load(call.module, call.task);
+      pending = [];
+      ctx.reset(1, index, 0);
+      try {
+        const bytes = heap.atomically(() => {
+          if (fn instanceof Error) throw fn;
+          const value = fn(ctx, ...call.args);
+          if (isThenable(value)) {
+            (value as Promise<unknown>).then(undefined, () => {});
+            throw new AsyncTaskError(call.task);
+          }
+          try {
+            return encodeValue(value, `${call.task} result`);
+          } catch (error) {
+            throw new TaskValueError(call.task, 'result', error);
+          }
+        });
+        results[index] = decodeValue(bytes);
+        children.push(...pending);
+        for (const callback of ctx.callbacks) {
+          try {
+            callback();
+          } catch (error) {
+            errors.push(record(index, call.task, 'afterCommit', error));
+          }
+        }
+      } catch (error) {
+        errors.push(record(index, call.task, 'task', error));
+      }
+      options.afterTask?.(index, heap);
+    }
+    errors.sort((a, b) => a.index - b.index || (a.phase === 'task' ? -1 : 1));
+    return { results, errors, snapshot: heap.snapshot(), taskCount: topLevel + children.length, replayed, children };
+  } finally {
+    heap.detach();
+  }
+}
+
+function record(index: number, task: string, phase: 'task' | 'afterCommit', error: unknown): ErrorRecord {
+  const { name, message } = serializeError(error);
+  return { index, task, phase, name, message };
+}
+
+function isThenable(value: unknown): boolean {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}

@@ -1,0 +1,117 @@
+/**
+ * One run of a task list by one executor, recorded with everything the checks and a
+ * replay file need: every task's call (children included), results, errors, the serial
+ * order, the read/write history and the final heap.
+ */
+import type { Value } from '@ame/stm';
+import { serializeError, taskRef, type TaskCall, type TaskError, type TaskHistory } from '@ame/pool';
+import type { Executor } from './executors.js';
+import { setupHeap, type Call, type Snapshot, type Workload } from './workload.js';
+
+/** A task failure as data: compared by phase, error name and message. */
+export interface ErrorRecord {
+  readonly index: number;
+  readonly task: string;
+  readonly phase: 'task' | 'afterCommit';
+  readonly name: string;
+  readonly message: string;
+}
+
+/** What the checks compare: per-task outcomes and the final heap. */
+export interface Outcome {
+  /** Results by task index (undefined for a failed task). */
+  readonly results: readonly (Value | undefined)[];
+  /** Failures, sorted by index (a task's own failure before its afterCommit one). */
+  readonly errors: readonly ErrorRecord[];
+  /** The final heap. */
+  readonly snapshot: Snapshot;
+  /** Tasks run, children included. */
+  readonly taskCount: number;
+}
+
+/** A recorded run. Plain data (see replay files). */
+export interface RunRecord extends Outcome {
+  /** The executor's name (`unordered`, `ordered`, ... or a custom executor's). */
+  readonly mode: string;
+  readonly ordered: boolean;
+  readonly workers: number;
+  /** The queue's seed (ctx.random()). */
+  readonly seed: number;
+  /** The top-level calls, in add order. */
+  readonly calls: readonly Call[];
+  /** Every task's call by index, children included; undefined where the executor did not say. */
+  readonly tasks: readonly (TaskCall | undefined)[];
+  /** Committed and failed tasks in serial order. */
+  readonly serialOrder: readonly number[];
+  /** Committed tasks in commit order. */
+  readonly commitOrder: readonly number[];
+  /** Each committed task's reads and writes with versions (undefined: not recorded). */
+  readonly history: readonly (TaskHistory | undefined)[] | undefined;
+  /** The heap's version clock before the run: versions at or below it were written by setup. */
+  readonly startVersion: number;
+  /** Set if run() itself rejected (a crashed worker, an executor bug). */
+  readonly failure?: { readonly name: string; readonly message: string };
+}
+
+/** Options of one recorded run. */
+export interface RunModeOptions {
+  /** The queue's seed. Default 0. */
+  seed?: number;
+  /** Worker threads. Default 2. */
+  workers?: number;
+}
+
+/**
+ * Runs `calls` with `executor` on a fresh heap set up by the workload (history recorded,
+ * onError 'continue') and records the run. Never throws for what the tasks do; a rejected
+ * run() is recorded as `failure`.
+ */
+export async function runMode(workload: Workload, executor: Executor, calls: readonly Call[], options: RunModeOptions = {}): Promise<RunRecord> {
+  const seed = options.seed ?? 0;
+  const workers = options.workers ?? 2;
+  const heap = setupHeap(workload);
+  try {
+    const startVersion = heap.stats().clock;
+    const queue = executor.create({ heap, workers, seed, onError: 'continue', recordHistory: true });
+    let failure: RunRecord['failure'];
+    let report;
+    try {
+      for (const [name, ...args] of calls) queue.add(taskRef(workload.url, name), ...args);
+      report = await queue.run();
+    } catch (error) {
+      const { name, message } = serializeError(error);
+      failure = { name, message };
+    } finally {
+      await queue.close();
+    }
+    const snapshot = heap.snapshot();
+    const base = { mode: executor.name, ordered: executor.ordered, workers, seed, calls, startVersion, snapshot };
+    if (!report) {
+      return { ...base, tasks: [], results: [], errors: [], taskCount: 0, serialOrder: [], commitOrder: [], history: undefined, failure: failure! };
+    }
+    const tasks: (TaskCall | undefined)[] =
+      report.calls?.slice() ??
+      Array.from({ length: report.tasks }, (_, i) => {
+        const call = calls[i];
+        return call ? { module: workload.url, task: call[0], args: call.slice(1) as Value[] } : undefined;
+      });
+    return {
+      ...base,
+      tasks,
+      results: report.results,
+      errors: report.errors.map(errorRecord),
+      taskCount: report.tasks,
+      serialOrder: report.serialOrder,
+      commitOrder: report.commitOrder,
+      history: report.history,
+    };
+  } finally {
+    heap.detach();
+  }
+}
+
+/** A TaskError as comparable data: its cause's name and message. */
+export function errorRecord(error: TaskError): ErrorRecord {
+  const { name, message } = serializeError(error.cause);
+  return { index: error.index, task: error.task, phase: error.phase, name, message };
+}
