@@ -9,9 +9,9 @@ import { describe, expect, test } from 'vitest';
 import { Heap, type Value } from '@ame/stm';
 import { taskRef, type RunReport, type TaskContext, type TaskRef } from '@ame/pool';
 import { GilQueue, SequentialQueue } from '@ame/gil';
-import * as bank from './fixtures/bank-tasks.mjs';
+import * as bank from '../../transaction/test/fixtures/bank-tasks.mjs';
 
-const BANK = new URL('./fixtures/bank-tasks.mjs', import.meta.url);
+const BANK = new URL('../../transaction/test/fixtures/bank-tasks.mjs', import.meta.url);
 type Call = [name: keyof typeof bank & string, ...args: Value[]];
 type Task = (ctx: TaskContext, ...args: Value[]) => Value;
 

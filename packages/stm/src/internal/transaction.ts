@@ -404,17 +404,9 @@ export class Transaction {
       if (oldRef !== 0 && kind !== W_ADD) this.alloc.freeBlock(oldRef);
       mem.f64[cf + (C_VERSION >> 3)] = wv;
       mem.i32[ci + (C_WRITER >> 2)] = this.tag;
-      let dead = mem.i32[ci + (C_CHAIN >> 2)]!;
+      const chain = mem.i32[ci + (C_CHAIN >> 2)]!;
       mem.i32[ci + (C_CHAIN >> 2)] = 0;
-      while (dead !== 0) {
-        mem.ensure(dead + 32);
-        const next = mem.i32[(dead + R_NEXT) >> 2]!;
-        const ref = mem.i32[(dead + R_REF) >> 2]!;
-        if (ref !== 0) this.alloc.freeBlock(ref);
-        this.alloc.free(dead, VERSION_CLASS);
-        freed++;
-        dead = next;
-      }
+      freed += this.freeChain(chain);
       Atomics.store(mem.i32, ci, (this.seqs[e]! + 1) & 0x7fffffff);
     }
     const slotF64 = slotOffset(this.slot, 0) >> 3;
@@ -581,10 +573,16 @@ export class Transaction {
     // A long chain above the bound means the bound is old: refresh it at the next commit.
     if (above > STALE_CHAIN) this.commitsSinceBound = BOUND_REFRESH_EVERY;
     if (r === 0) return 0;
-    let dead = mem.i32[(r + R_NEXT) >> 2]!;
+    const dead = mem.i32[(r + R_NEXT) >> 2]!;
     mem.i32[(r + R_NEXT) >> 2] = 0; // cut first: readers stop at r (T6)
+    return this.freeChain(dead);
+  }
+
+  /** Frees the version records from `record` on (already unreachable) and their blocks. */
+  private freeChain(record: number): number {
+    const mem = this.mem;
     let freed = 0;
-    while (dead !== 0) {
+    for (let dead = record; dead !== 0; ) {
       mem.ensure(dead + 32);
       const next = mem.i32[(dead + R_NEXT) >> 2]!;
       const ref = mem.i32[(dead + R_REF) >> 2]!;
