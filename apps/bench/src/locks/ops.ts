@@ -27,6 +27,13 @@ export function lockState(views: Views, layout: Layout): LockState {
   return { views, at, size };
 }
 
+/** data[k] += delta under k's lock. */
+function lockedAdd(s: LockState, k: number, delta: number): void {
+  lock(s.views.locks, k);
+  s.views.data[k] = s.views.data[k]! + delta;
+  unlock(s.views.locks, k);
+}
+
 type LockOp = (s: LockState, a: number, b: number, c: number, d: number) => number;
 
 /** Results as numbers: booleans 1/0, null NaN. */
@@ -52,26 +59,17 @@ export const lockOps: Record<OpName, LockOp> = {
   },
   compute(s, i, work, slots) {
     const h = spin(work, i);
-    const k = s.at['out']! + (i % slots);
-    lock(s.views.locks, k);
-    s.views.data[k] = s.views.data[k]! + (h & 0xffff);
-    unlock(s.views.locks, k);
+    lockedAdd(s, s.at['out']! + (i % slots), h & 0xffff);
     return h;
   },
   hotRmw(s, i, work) {
     const h = spin(work, i) & 0xff;
-    const k = s.at['hot']!;
-    lock(s.views.locks, k);
-    s.views.data[k] = s.views.data[k]! + h;
-    unlock(s.views.locks, k);
+    lockedAdd(s, s.at['hot']!, h);
     return h;
   },
   hotAdd(s, i, work) {
     const h = spin(work, i) & 0xff;
-    const k = s.at['hits']!;
-    lock(s.views.locks, k);
-    s.views.data[k] = s.views.data[k]! + h;
-    unlock(s.views.locks, k);
+    lockedAdd(s, s.at['hits']!, h); // under locks a read-modify-write and an add cost the same
     return h;
   },
   scan(s) {

@@ -82,18 +82,18 @@ class TransactionStrategy implements Strategy {
             env.control.abort('error'); // R3: the error is the task's own
             return this.end(() => env.failed(task, attempt, outcome.error));
           }
-          this.lost(task, attempt);
+          this.lost(task);
           continue;
         }
         // R1: at its turn an ordered task moves its snapshot to now, re-running if a read
         // went stale. This also covers attempts that wrote nothing, which commit() alone
         // never validates, and places them in the serial order at their turn.
         if (ordered && !env.control.extend()) {
-          this.lost(task, attempt);
+          this.lost(task);
           continue;
         }
         if (env.control.commit()) return this.end(() => env.committed(task, outcome.result, attempt));
-        this.lost(task, attempt);
+        this.lost(task);
       } finally {
         if (gated) this.leaveGate();
       }
@@ -108,13 +108,12 @@ class TransactionStrategy implements Strategy {
   }
 
   /** Bookkeeping of a conflict abort: the key and the task that won. */
-  private lost(task: ClaimedTask, attempt: number): void {
+  private lost(task: ClaimedTask): void {
     const { env } = this;
     const conflict = env.control.conflict();
     if (env.control.active) env.control.abort('conflict');
     if (conflict) env.conflict(task.index, conflict.key, conflict.writer - 1);
     Atomics.add(env.batch.control, ABORTS, 1);
-    void attempt;
   }
 
   /** Finishes the task, then gives back its exclusivity and (ordered) its turn. */
