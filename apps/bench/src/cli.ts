@@ -53,13 +53,18 @@ export function parseOptions(argv: readonly string[], resultsDir: string): Optio
     strict: true,
     allowPositionals: false,
   });
-  const split = (list: string[] | undefined): string[] => (list ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const split = (list: string[] | undefined): string[] =>
+    (list ?? [])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
   const quick = values.quick === true;
   const reps = values.reps === undefined ? (quick ? 3 : 7) : Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps needs a positive integer, got ${values.reps}`);
   const cores = os.availableParallelism();
   const workers = values.workers === undefined ? [1, 2, cores] : split([values.workers]).map(Number);
-  if (workers.some((w) => !Number.isInteger(w) || w < 1 || w > 64)) throw new Error(`--workers needs integers from 1 to 64, got ${values.workers}`);
+  if (workers.some((w) => !Number.isInteger(w) || w < 1 || w > 64))
+    throw new Error(`--workers needs integers from 1 to 64, got ${values.workers}`);
   return {
     workloads: split(values.workload),
     executors: split(values.executor),

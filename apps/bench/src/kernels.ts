@@ -51,7 +51,7 @@ export function chooser(n: number, skew: number, seed: number): () => number {
   if (skew === 0) return () => Math.floor(next() * n);
   const cdf = new Float64Array(n);
   let total = 0;
-  for (let k = 0; k < n; k++) cdf[k] = total += 1 / Math.pow(k + 1, skew);
+  for (let k = 0; k < n; k++) cdf[k] = total += 1 / (k + 1) ** skew;
   return () => {
     const u = next() * total;
     let lo = 0;

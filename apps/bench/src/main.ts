@@ -32,7 +32,9 @@ async function main(): Promise<number> {
   const started = new Date();
   const m = machine();
   console.log(`AME benchmarks: ${describeMachine(m)}`);
-  console.log(`${variants.length} variants x ${executors.length} executors, ${options.reps} measured runs each after ${warmups} warm-up run(s)${options.quick ? ' (quick)' : ''}\n`);
+  console.log(
+    `${variants.length} variants x ${executors.length} executors, ${options.reps} measured runs each after ${warmups} warm-up run(s)${options.quick ? ' (quick)' : ''}\n`,
+  );
 
   const dispatchTasks = options.quick ? 5000 : 20_000;
   const memoryCommits = options.quick ? 1_000_000 : 10_000_000;
@@ -49,7 +51,9 @@ async function main(): Promise<number> {
     dispatch = await measureDispatch(dispatchTasks, options.reps, (label) => bar.step(label));
     bar.log(`Dispatch cost per task (empty tasks):\n\n${dispatchTable(dispatch)}\n`);
     memory = await measureMemory(memoryCommits, (label) => bar.step(label));
-    bar.log(`Memory: ${memory.commits.toLocaleString('en-US')} commits, heap ${memory.bounded ? 'bounded' : 'GREW'} (peak ${memory.firstHalfPeak} B in the first half, ${memory.secondHalfPeak} B in the second)\n`);
+    bar.log(
+      `Memory: ${memory.commits.toLocaleString('en-US')} commits, heap ${memory.bounded ? 'bounded' : 'GREW'} (peak ${memory.firstHalfPeak} B in the first half, ${memory.secondHalfPeak} B in the second)\n`,
+    );
   }
 
   const results: VariantResult[] = await runPlan({
@@ -69,7 +73,14 @@ async function main(): Promise<number> {
   const report: BenchReport = {
     date: started.toISOString(),
     machine: m,
-    options: { quick: options.quick, reps: options.reps, warmups, workers: options.workers, workloads: options.workloads, executors: options.executors },
+    options: {
+      quick: options.quick,
+      reps: options.reps,
+      warmups,
+      workers: options.workers,
+      workloads: options.workloads,
+      executors: options.executors,
+    },
     durationSeconds: (Date.now() - started.getTime()) / 1000,
     workloads: workloads.map((w) => ({ name: w.name, description: w.description })),
     executors: executors.map((e) => ({ id: e.id, family: e.family, label: e.label, about: e.about, check: e.check })),
@@ -81,7 +92,10 @@ async function main(): Promise<number> {
     failures,
   };
   const partial = options.quick || options.workloads.length > 0 || options.executors.length > 0;
-  const tag = [options.quick ? 'quick' : '', ...options.workloads, ...options.executors].filter(Boolean).join('-').replace(/[^\w.-]+/g, '-');
+  const tag = [options.quick ? 'quick' : '', ...options.workloads, ...options.executors]
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^\w.-]+/g, '-');
   const written = await writeReport(report, options.out, options.chart, partial ? tag || 'partial' : undefined);
   console.log(`Wrote ${written.json}\n      ${written.md}${written.svg ? `\n      ${written.svg}` : ''}`);
   console.log(`${report.durationSeconds.toFixed(0)} s in all.`);

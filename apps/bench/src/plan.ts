@@ -20,7 +20,9 @@ export function selectVariants(options: Options): Variant[] {
   const picked = all.filter((v) => options.workloads.some((name) => name === v.workload || name === v.id));
   const unknown = options.workloads.filter((name) => !all.some((v) => name === v.workload || name === v.id));
   if (unknown.length) {
-    throw new Error(`unknown workload ${unknown.join(', ')}; choose from ${workloads.map((w) => w.name).join(', ')} or a variant id (--list)`);
+    throw new Error(
+      `unknown workload ${unknown.join(', ')}; choose from ${workloads.map((w) => w.name).join(', ')} or a variant id (--list)`,
+    );
   }
   return picked;
 }
@@ -29,7 +31,8 @@ export function selectVariants(options: Options): Variant[] {
 export function selectExecutors(options: Options): Executor[] {
   const all = allExecutors(options.workers);
   if (options.executors.length === 0) return all;
-  const matches = (e: Executor, name: string): boolean => e.id === name || e.id.replace(/-\d+$/, '') === name || e.family === name;
+  const matches = (e: Executor, name: string): boolean =>
+    e.id === name || e.id.replace(/-\d+$/, '') === name || e.family === name;
   const unknown = options.executors.filter((name) => !all.some((e) => matches(e, name)));
   if (unknown.length) throw new Error(`unknown executor ${unknown.join(', ')}; choose from ${all.map((e) => e.id).join(', ')}`);
   return all.filter((e) => e.id === 'plain' || options.executors.some((name) => matches(e, name)));

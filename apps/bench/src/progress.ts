@@ -13,7 +13,7 @@ export interface Progress {
 }
 
 export function progress(total: number): Progress {
-  if (!process.stderr.isTTY || !process.stdout.isTTY || process.env['CI']) {
+  if (!process.stderr.isTTY || !process.stdout.isTTY || process.env.CI) {
     return { step: () => {}, log: (line) => console.log(line), stop: () => {} };
   }
   const multi = new cliProgress.MultiBar(

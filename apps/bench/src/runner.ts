@@ -87,7 +87,13 @@ export async function runPlan(plan: RunPlan): Promise<VariantResult[]> {
   return out;
 }
 
-async function measure(plan: RunPlan, variant: Variant, executor: Executor, expected: ReturnType<typeof reference>, baseline: number): Promise<Row> {
+async function measure(
+  plan: RunPlan,
+  variant: Variant,
+  executor: Executor,
+  expected: ReturnType<typeof reference>,
+  baseline: number,
+): Promise<Row> {
   const outcomes: RunOutcome[] = [];
   let state = 'ok';
   let rss = 0;
@@ -114,7 +120,10 @@ async function measure(plan: RunPlan, variant: Variant, executor: Executor, expe
   const timeMs = spread(times);
   const last = outcomes[outcomes.length - 1];
   const base = executor.id === 'plain' ? timeMs.median : baseline;
-  const aborts = outcomes.every((o) => o.aborts !== null) && outcomes.length > 0 ? spread(outcomes.map((o) => o.aborts! / Math.max(1, o.commits))).median : null;
+  const aborts =
+    outcomes.every((o) => o.aborts !== null) && outcomes.length > 0
+      ? spread(outcomes.map((o) => o.aborts! / Math.max(1, o.commits))).median
+      : null;
   return {
     executor: executor.id,
     family: executor.family,
@@ -125,7 +134,9 @@ async function measure(plan: RunPlan, variant: Variant, executor: Executor, expe
     speedup: { median: base / timeMs.median, min: base / timeMs.max, max: base / timeMs.min },
     abortsPerCommit: aborts,
     ...(last?.addMs !== undefined ? { addMs: spread(outcomes.map((o) => o.addMs ?? 0)).median } : {}),
-    ...(last?.lockWaits !== undefined ? { lockWaitsPerOp: spread(outcomes.map((o) => (o.lockWaits ?? 0) / o.commits)).median } : {}),
+    ...(last?.lockWaits !== undefined
+      ? { lockWaitsPerOp: spread(outcomes.map((o) => (o.lockWaits ?? 0) / o.commits)).median }
+      : {}),
     sharedBytes: last?.sharedBytes ?? null,
     rssBytes: rss,
     state,

@@ -31,17 +31,57 @@ function ratio(results: readonly VariantResult[], variant: string, executor: str
   return { value: s.median, text: `${s.median.toFixed(2)}x (${s.min.toFixed(2)}-${s.max.toFixed(2)})` };
 }
 
-function judge(workload: string, measure: string, target: string, m: { value: number | null; text: string }, ok: (v: number) => boolean): Target {
+function judge(
+  workload: string,
+  measure: string,
+  target: string,
+  m: { value: number | null; text: string },
+  ok: (v: number) => boolean,
+): Target {
   return { workload, measure, target, measured: m.text, value: m.value, met: m.value === null ? null : ok(m.value) };
 }
 
-export function evaluateTargets(results: readonly VariantResult[], micro: MicroResult | undefined, memory: MemoryResult | undefined): Target[] {
+export function evaluateTargets(
+  results: readonly VariantResult[],
+  micro: MicroResult | undefined,
+  memory: MemoryResult | undefined,
+): Target[] {
   const targets: Target[] = [
-    judge('compute-bound tasks, few conflicts', `TransactionQueue unordered ${WORKERS} workers / plain JS`, '>= 1.8x', ratio(results, 'compute/few-conflicts', `tq-unordered-${WORKERS}`), (v) => v >= 1.8),
-    judge('same, ordered mode', `TransactionQueue ordered ${WORKERS} workers / plain JS`, '>= 1.7x', ratio(results, 'compute/few-conflicts', `tq-ordered-${WORKERS}`), (v) => v >= 1.7),
-    judge('same, GIL', `GilQueue ${WORKERS} workers / plain JS`, 'about 1.0x (0.85-1.15)', ratio(results, 'compute/few-conflicts', `gil-${WORKERS}`), (v) => v >= 0.85 && v <= 1.15),
-    judge('one hot key, all tasks conflict', `TransactionQueue unordered ${WORKERS} workers, tvar read-modify-write / plain JS`, '>= 0.8x', ratio(results, 'hotkey/tvar', `tq-unordered-${WORKERS}`), (v) => v >= 0.8),
-    judge('hot counter via TCounter.add', `TransactionQueue unordered ${WORKERS} workers / plain JS`, '>= 1.6x', ratio(results, 'hotkey/tcounter', `tq-unordered-${WORKERS}`), (v) => v >= 1.6),
+    judge(
+      'compute-bound tasks, few conflicts',
+      `TransactionQueue unordered ${WORKERS} workers / plain JS`,
+      '>= 1.8x',
+      ratio(results, 'compute/few-conflicts', `tq-unordered-${WORKERS}`),
+      (v) => v >= 1.8,
+    ),
+    judge(
+      'same, ordered mode',
+      `TransactionQueue ordered ${WORKERS} workers / plain JS`,
+      '>= 1.7x',
+      ratio(results, 'compute/few-conflicts', `tq-ordered-${WORKERS}`),
+      (v) => v >= 1.7,
+    ),
+    judge(
+      'same, GIL',
+      `GilQueue ${WORKERS} workers / plain JS`,
+      'about 1.0x (0.85-1.15)',
+      ratio(results, 'compute/few-conflicts', `gil-${WORKERS}`),
+      (v) => v >= 0.85 && v <= 1.15,
+    ),
+    judge(
+      'one hot key, all tasks conflict',
+      `TransactionQueue unordered ${WORKERS} workers, tvar read-modify-write / plain JS`,
+      '>= 0.8x',
+      ratio(results, 'hotkey/tvar', `tq-unordered-${WORKERS}`),
+      (v) => v >= 0.8,
+    ),
+    judge(
+      'hot counter via TCounter.add',
+      `TransactionQueue unordered ${WORKERS} workers / plain JS`,
+      '>= 1.6x',
+      ratio(results, 'hotkey/tcounter', `tq-unordered-${WORKERS}`),
+      (v) => v >= 1.6,
+    ),
   ];
   const tiny = row(results, 'tiny/transfer', `tq-unordered-${WORKERS}`);
   targets.push(
@@ -49,7 +89,12 @@ export function evaluateTargets(results: readonly VariantResult[], micro: MicroR
       'tiny tasks (4 accesses, no compute)',
       `committed transactions per second, TransactionQueue unordered ${WORKERS} workers (add + run)`,
       '>= 1,000,000 /s',
-      tiny ? { value: tiny.throughput.median, text: `${fmtInt(tiny.throughput.median)} /s (${fmtInt(tiny.throughput.min)}-${fmtInt(tiny.throughput.max)})` } : { value: null, text: 'not measured' },
+      tiny
+        ? {
+            value: tiny.throughput.median,
+            text: `${fmtInt(tiny.throughput.median)} /s (${fmtInt(tiny.throughput.min)}-${fmtInt(tiny.throughput.max)})`,
+          }
+        : { value: null, text: 'not measured' },
       (v) => v >= 1_000_000,
     ),
   );
@@ -60,13 +105,21 @@ export function evaluateTargets(results: readonly VariantResult[], micro: MicroR
   targets.push(
     judge('single-thread overhead', 'tx read (TArray.get), micro-benchmark', '<= 30 ns', ns('tx read'), (v) => v <= 30),
     judge('single-thread overhead', 'tx write (TArray.set), micro-benchmark', '<= 60 ns', ns('tx write'), (v) => v <= 60),
-    judge('single-thread overhead', 'begin + commit of a 2-read 2-write tx, micro-benchmark', '<= 300 ns', ns('of which begin + commit'), (v) => v <= 300),
+    judge(
+      'single-thread overhead',
+      'begin + commit of a 2-read 2-write tx, micro-benchmark',
+      '<= 300 ns',
+      ns('of which begin + commit'),
+      (v) => v <= 300,
+    ),
   );
   targets.push({
     workload: 'memory',
     measure: memory ? `heap bytes in use over ${fmtInt(memory.commits)} commits` : 'heap bytes in use after 10M commits',
     target: 'bounded',
-    measured: memory ? `peak ${fmtBytes(memory.firstHalfPeak)} in the first half, ${fmtBytes(memory.secondHalfPeak)} in the second` : 'not measured',
+    measured: memory
+      ? `peak ${fmtBytes(memory.firstHalfPeak)} in the first half, ${fmtBytes(memory.secondHalfPeak)} in the second`
+      : 'not measured',
     value: memory ? memory.secondHalfPeak : null,
     met: memory ? memory.bounded : null,
   });

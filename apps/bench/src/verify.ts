@@ -31,12 +31,22 @@ export function resultsDifference(actual: Results, expected: Results): string | 
 }
 
 /** 'ok', or what is wrong with `outcome` for `variant` checked as `check`. */
-export function verify(variant: Variant, check: CheckKind, outcome: RunOutcome, expected: { state: State; results: Results }): string {
+export function verify(
+  variant: Variant,
+  check: CheckKind,
+  outcome: RunOutcome,
+  expected: { state: State; results: Results },
+): string {
   const problem = findProblem(variant, check, outcome, expected);
   return problem === undefined ? 'ok' : problem;
 }
 
-function findProblem(variant: Variant, check: CheckKind, outcome: RunOutcome, expected: { state: State; results: Results }): string | undefined {
+function findProblem(
+  variant: Variant,
+  check: CheckKind,
+  outcome: RunOutcome,
+  expected: { state: State; results: Results },
+): string | undefined {
   const tasks = variant.ops.length;
   if (outcome.errors.length > 0) return `${outcome.errors.length} failed tasks, first: ${outcome.errors[0]}`;
   if (outcome.commits !== tasks) return `${outcome.commits} commits for ${tasks} tasks`;
@@ -45,7 +55,8 @@ function findProblem(variant: Variant, check: CheckKind, outcome: RunOutcome, ex
   let want = expected;
   if (check === 'commit-order') {
     const order = outcome.commitOrder ?? [];
-    if (order.length !== tasks || new Set(order).size !== tasks) return `commitOrder holds ${new Set(order).size} distinct of ${tasks} tasks`;
+    if (order.length !== tasks || new Set(order).size !== tasks)
+      return `commitOrder holds ${new Set(order).size} distinct of ${tasks} tasks`;
     want = reference(variant, order);
   } else if (check === 'invariants' && !variant.orderFree) {
     return undefined;

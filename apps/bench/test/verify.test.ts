@@ -13,7 +13,16 @@ const bank = bankVariant('bank/test', 'bank test', 'test', 200, 5, 0, 0);
 const expected = reference(bank);
 
 function outcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
-  return { ms: 1, commits: 200, aborts: 0, results: expected.results, state: expected.state, sharedBytes: null, errors: [], ...overrides };
+  return {
+    ms: 1,
+    commits: 200,
+    aborts: 0,
+    results: expected.results,
+    state: expected.state,
+    sharedBytes: null,
+    errors: [],
+    ...overrides,
+  };
 }
 
 describe('verify', () => {
@@ -25,14 +34,14 @@ describe('verify', () => {
   });
 
   it('catches a changed balance that still conserves money', () => {
-    const accounts = [...(expected.state['accounts'] as number[])];
+    const accounts = [...(expected.state.accounts as number[])];
     accounts[0]! += 1;
     accounts[1]! -= 1;
     expect(verify(bank, 'exact', outcome({ state: { accounts } }), expected)).toMatch(/accounts\[0\]/);
   });
 
   it('catches lost money under the invariants check', () => {
-    const accounts = [...(expected.state['accounts'] as number[])];
+    const accounts = [...(expected.state.accounts as number[])];
     accounts[2]! -= 7;
     expect(verify(bank, 'invariants', outcome({ state: { accounts } }), expected)).toMatch(/total money/);
   });
@@ -46,7 +55,13 @@ describe('verify', () => {
 
   it('replays the commit order: the outcome of add order does not pass for another order', () => {
     // Order matters here: the second transfer only succeeds after the first.
-    const tight = { ...bankVariant('bank/tight', 'tight', 'test', 0, 2, 0, 0), ops: [['transfer', 0, 1, 1000, 0], ['transfer', 1, 0, 1500, 0]] as const };
+    const tight = {
+      ...bankVariant('bank/tight', 'tight', 'test', 0, 2, 0, 0),
+      ops: [
+        ['transfer', 0, 1, 1000, 0],
+        ['transfer', 1, 0, 1500, 0],
+      ] as const,
+    };
     const inOrder = reference(tight);
     const reversed = reference(tight, [1, 0]);
     const run = (r: typeof inOrder, commitOrder: number[]): RunOutcome => ({ ...outcome(), commits: 2, ...r, commitOrder });
@@ -57,7 +72,7 @@ describe('verify', () => {
   it('requires exact equality from the lock-based executor on order-free variants', () => {
     const [variant] = compute.variants(true);
     const want = reference(variant!);
-    const out = [...(want.state['out'] as number[])];
+    const out = [...(want.state.out as number[])];
     out[5]! += 1;
     const run = { ...outcome(), commits: variant!.ops.length, results: want.results, state: { out } };
     expect(verify(variant!, 'invariants', run, want)).toMatch(/out\[5\]/);

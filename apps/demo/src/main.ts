@@ -93,8 +93,12 @@ function verdict(run: Run, reference: Run, ordered: boolean): string {
 }
 
 console.log(`AME demo: a shop prices and fills ${ORDERS.toLocaleString('en-US')} orders (~0.3 ms of computation each) over`);
-console.log(`${PRODUCTS} products in shared memory; ${HOT_PRODUCTS} best-sellers get 30% of the orders (hot keys), low stock adds restock child tasks.`);
-console.log(`Machine: ${workers} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}-${process.arch}\n`);
+console.log(
+  `${PRODUCTS} products in shared memory; ${HOT_PRODUCTS} best-sellers get 30% of the orders (hot keys), low stock adds restock child tasks.`,
+);
+console.log(
+  `Machine: ${workers} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}-${process.arch}\n`,
+);
 for (const e of executors) console.log(`  ${e.name.padEnd(14)} ${e.about}`);
 console.log('');
 
@@ -117,5 +121,5 @@ const rows = executors.map((executor, i) => {
 const header = ['executor', 'time (ms)', 'speed-up', 'commits', 'aborts', 'top conflict keys', 'same result as sequential'];
 console.log(`\n${table(header, rows)}\n`);
 console.log('speed-up: sequential time / this time. yes (exact): same heap and results as sequential.');
-console.log('yes (in commit order): same heap and results as a sequential replay of the run\'s commit order,');
-console.log('and the shop\'s invariants hold (units on shelf + sold = initial + restocked, revenue = sum of sales ...).');
+console.log("yes (in commit order): same heap and results as a sequential replay of the run's commit order,");
+console.log("and the shop's invariants hold (units on shelf + sold = initial + restocked, revenue = sum of sales ...).");

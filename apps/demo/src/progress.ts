@@ -14,7 +14,7 @@ export interface Progress {
 
 export function progress(label: string): Progress {
   let last: RunProgress = { committed: 0, finished: 0, total: 0 };
-  if (!process.stdout.isTTY || process.env['CI']) {
+  if (!process.stdout.isTTY || process.env.CI) {
     return {
       onProgress: (p) => void (last = p),
       stop: () => console.log(`  ${label.padEnd(14)} ${last.finished}/${last.total} tasks done`),

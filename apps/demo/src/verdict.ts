@@ -59,7 +59,8 @@ export function replay(
       },
       add<A extends readonly unknown[], R>(task: TaskRef<A, R> | ((ctx: TaskContext, ...args: A) => R), ...args: A) {
         const name = task.name;
-        const fn = typeof task === 'function' ? task : (tasks as unknown as Record<string, (c: TaskContext, ...a: A) => R>)[name]!;
+        const fn =
+          typeof task === 'function' ? task : (tasks as unknown as Record<string, (c: TaskContext, ...a: A) => R>)[name]!;
         children.push([JSON.stringify([name, args]), (c) => fn(c, ...args)]);
       },
       afterCommit: (fn) => void callbacks.push(fn),

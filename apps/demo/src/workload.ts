@@ -53,7 +53,7 @@ export function restockCall(result: Value | undefined): readonly [string, readon
  * restocks after them): one line per broken invariant, none if all hold.
  */
 export function brokenInvariants(state: Record<string, SnapshotValue>, report: RunReport, orderCount: number): string[] {
-  const stock = state['stock'] as number[];
+  const stock = state.stock as number[];
   const counter = (name: string): number => state[name] as number;
   const sales = report.results.slice(0, orderCount) as number[];
   const sold = sales.filter((cents) => cents >= 0);
@@ -67,8 +67,14 @@ export function brokenInvariants(state: Record<string, SnapshotValue>, report: R
   check(counter('unitsRestocked') === restocks * RESTOCK_UNITS, 'one restock task per restock');
   check(counter('revenueCents') === sold.reduce((a, b) => a + b, 0), 'revenue = sum of sale results');
   check(counter('backorders') === orderCount - sold.length, 'backorders = orders without a sale');
-  check((state['onOrder'] as number[]).every((flag) => flag === 0), 'no restock left pending');
-  check(stock.every((units) => units >= 0), 'stock never negative');
-  check((state['biggestOrder'] as { cents: number }).cents === Math.max(0, ...sold), 'biggestOrder = largest sale');
+  check(
+    (state.onOrder as number[]).every((flag) => flag === 0),
+    'no restock left pending',
+  );
+  check(
+    stock.every((units) => units >= 0),
+    'stock never negative',
+  );
+  check((state.biggestOrder as { cents: number }).cents === Math.max(0, ...sold), 'biggestOrder = largest sale');
   return broken;
 }

@@ -16,7 +16,13 @@
  * v ~> u (G-single), then any cycle (G2). Each cycle is the shortest through its start.
  */
 import type { TaskHistory, TaskId } from '@ame/pool';
-import { buildDependencyGraph, type DependencyEdge, type DependencyGraph, type EdgeKind, type GraphOptions } from './dependency-graph.js';
+import {
+  buildDependencyGraph,
+  type DependencyEdge,
+  type DependencyGraph,
+  type EdgeKind,
+  type GraphOptions,
+} from './dependency-graph.js';
 
 /** Adya's anomaly classes this checker reports. */
 export type AnomalyClass = 'G0' | 'G1a' | 'G1c' | 'G-single' | 'G2';
@@ -48,9 +54,9 @@ export interface Anomaly {
 const DESCRIPTIONS: Record<AnomalyClass, string> = {
   G0: 'write cycle: tasks overwrote each other in opposite orders (dirty write)',
   G1a: 'aborted read: a task read a version that no committed task wrote',
-  G1c: 'circular information flow: each task saw or overwrote the next one\'s writes',
+  G1c: "circular information flow: each task saw or overwrote the next one's writes",
   'G-single': 'single anti-dependency cycle: a task missed one write it should have seen (lost update, read skew)',
-  G2: 'anti-dependency cycle: tasks missed each other\'s writes (write skew)',
+  G2: "anti-dependency cycle: tasks missed each other's writes (write skew)",
 };
 
 /**
@@ -73,9 +79,23 @@ export function classify(graph: DependencyGraph): Anomaly | undefined {
   const components = stronglyConnected(graph, () => true).filter((c) => c.length > 1);
   const id = (index: number): TaskId => ({ index, task: graph.names.get(index) ?? '?' });
   const make = (kind: AnomalyClass, edges: readonly DependencyEdge[]): Anomaly => {
-    const cycle = edges.map((e) => ({ from: id(e.from), to: id(e.to), kind: e.kind, key: e.key, fromVersion: e.fromVersion, toVersion: e.toVersion }));
+    const cycle = edges.map((e) => ({
+      from: id(e.from),
+      to: id(e.to),
+      kind: e.kind,
+      key: e.key,
+      fromVersion: e.fromVersion,
+      toVersion: e.toVersion,
+    }));
     const message = `${kind} (${DESCRIPTIONS[kind]}): ${cycle.map((s) => `${showId(s.from)} ${showEdge(s)}`).join(' ')} ${showId(cycle[0]!.from)}`;
-    return { kind, description: DESCRIPTIONS[kind], cycle, tasks: cycle.map((s) => s.from), keys: [...new Set(cycle.map((s) => s.key))], message };
+    return {
+      kind,
+      description: DESCRIPTIONS[kind],
+      cycle,
+      tasks: cycle.map((s) => s.from),
+      keys: [...new Set(cycle.map((s) => s.key))],
+      message,
+    };
   };
   for (const component of components) {
     const cycle = cycleWithin(graph, component, (e) => e.kind === 'ww');
@@ -124,7 +144,11 @@ function showEdge(step: CycleStep): string {
 }
 
 /** A shortest cycle inside `component` over edges passing `keep`, through some member. */
-function cycleWithin(graph: DependencyGraph, component: readonly number[], keep: (e: DependencyEdge) => boolean): DependencyEdge[] | undefined {
+function cycleWithin(
+  graph: DependencyGraph,
+  component: readonly number[],
+  keep: (e: DependencyEdge) => boolean,
+): DependencyEdge[] | undefined {
   const members = new Set(component);
   for (const inner of stronglyConnected(graph, keep, members)) {
     if (inner.length < 2) continue;
@@ -173,7 +197,11 @@ function shortestPath(
 }
 
 /** Tarjan's strongly connected components (iterative), over `keep` edges inside `within`. */
-function stronglyConnected(graph: DependencyGraph, keep: (e: DependencyEdge) => boolean, within?: ReadonlySet<number>): number[][] {
+function stronglyConnected(
+  graph: DependencyGraph,
+  keep: (e: DependencyEdge) => boolean,
+  within?: ReadonlySet<number>,
+): number[][] {
   const nodes = within ? graph.nodes.filter((n) => within.has(n)) : graph.nodes;
   const index = new Map<number, number>();
   const low = new Map<number, number>();

@@ -46,7 +46,11 @@ export interface CallsVerdict {
  * const verdict = await checkCalls(new URL('./bank-workload.mjs', import.meta.url), [['transfer', 0, 1, 5]]);
  * if (!verdict.ok) console.log(formatCallsVerdict(verdict));
  */
-export async function checkCalls(workload: WorkloadSource, calls: readonly Call[], options: CheckOptions = {}): Promise<CallsVerdict> {
+export async function checkCalls(
+  workload: WorkloadSource,
+  calls: readonly Call[],
+  options: CheckOptions = {},
+): Promise<CallsVerdict> {
   const loaded = await loadWorkload(workload);
   checkCallList(loaded, calls);
   const executors = resolveModes(options.modes ?? ['unordered', 'ordered']);
@@ -73,7 +77,11 @@ export async function checkCalls(workload: WorkloadSource, calls: readonly Call[
  *   await assertSerializable(workload, list, { modes: ['unordered', 'ordered'] });
  * });
  */
-export async function assertSerializable(workload: WorkloadSource, calls: readonly Call[], options: CheckOptions = {}): Promise<CallsVerdict> {
+export async function assertSerializable(
+  workload: WorkloadSource,
+  calls: readonly Call[],
+  options: CheckOptions = {},
+): Promise<CallsVerdict> {
   const verdict = await checkCalls(workload, calls, options);
   if (!verdict.ok) throw new NotSerializableError(formatCallsVerdict(verdict), verdict);
   return verdict;

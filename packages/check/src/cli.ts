@@ -37,25 +37,29 @@ exit codes: 0 serializable, 1 counterexample (or a non-deterministic task), 2 us
 /** A usage problem: exit 2 with the usage text. */
 class UsageError extends Error {}
 
+function parseCliArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      path: { type: 'string' },
+      modes: { type: 'string' },
+      workers: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean' },
+      workload: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCliArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        runs: { type: 'string' },
-        seed: { type: 'string' },
-        path: { type: 'string' },
-        modes: { type: 'string' },
-        workers: { type: 'string' },
-        out: { type: 'string' },
-        quiet: { type: 'boolean' },
-        workload: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseCliArgs(argv);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -73,9 +77,13 @@ async function main(argv: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
   if (command === 'fuzz') {
     if (!target) throw new UsageError('fuzz needs a workload module: ame-check fuzz ./workload.mjs');
-    const modes = values.modes?.split(',').map((m) => m.trim()).filter(Boolean);
+    const modes = values.modes
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
     for (const mode of modes ?? []) {
-      if (!(MODE_NAMES as readonly string[]).includes(mode)) throw new UsageError(`unknown mode ${JSON.stringify(mode)}; modes: ${MODE_NAMES.join(', ')}`);
+      if (!(MODE_NAMES as readonly string[]).includes(mode))
+        throw new UsageError(`unknown mode ${JSON.stringify(mode)}; modes: ${MODE_NAMES.join(', ')}`);
     }
     if (values.path !== undefined && values.seed === undefined) throw new UsageError('--path needs the --seed it was found with');
     const bar = values.quiet ? undefined : new ProgressBar();
@@ -106,7 +114,8 @@ async function main(argv: string[]): Promise<number> {
 
 function integer(flag: string, text: string, min: number): number {
   const n = Number(text);
-  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got ${JSON.stringify(text)}`);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`${flag} needs an integer >= ${min}, got ${JSON.stringify(text)}`);
   return n;
 }
 

@@ -26,7 +26,17 @@ export interface TaskInfo {
  * - `invariant`: the workload's invariant rejected the final heap;
  * - `nondeterministic`: the oracle disagreed with itself.
  */
-export type DifferenceKind = 'result' | 'outcome' | 'error' | 'children' | 'tasks' | 'heap' | 'order' | 'run' | 'invariant' | 'nondeterministic';
+export type DifferenceKind =
+  | 'result'
+  | 'outcome'
+  | 'error'
+  | 'children'
+  | 'tasks'
+  | 'heap'
+  | 'order'
+  | 'run'
+  | 'invariant'
+  | 'nondeterministic';
 
 /** One difference, with the run's value (`actual`) and sequential execution's (`expected`). */
 export interface Difference {
@@ -89,7 +99,8 @@ export function firstTaskDifference(
   tasks: readonly (TaskCall | undefined)[],
   names: { actual: string; expected: string },
 ): Difference | undefined {
-  const errorsOf = (outcome: Outcome): Map<string, ErrorRecord> => new Map(outcome.errors.map((e) => [`${e.index}:${e.phase}`, e]));
+  const errorsOf = (outcome: Outcome): Map<string, ErrorRecord> =>
+    new Map(outcome.errors.map((e) => [`${e.index}:${e.phase}`, e]));
   const actualErrors = errorsOf(actual);
   const expectedErrors = errorsOf(expected);
   for (const index of order) {
@@ -130,7 +141,9 @@ export function firstTaskDifference(
           expected: expected.results[index],
           message:
             `${showTask(task)} returned ${show(actual.results[index])} in ${names.actual}, ${show(expected.results[index])} ${names.expected}` +
-            (path ? ` (first difference at ${key}: ${show(valueAt(actual.results[index], path))} vs ${show(valueAt(expected.results[index], path))})` : ''),
+            (path
+              ? ` (first difference at ${key}: ${show(valueAt(actual.results[index], path))} vs ${show(valueAt(expected.results[index], path))})`
+              : ''),
         };
       }
     }
@@ -152,7 +165,11 @@ export function firstTaskDifference(
 }
 
 /** The first heap key (objects sorted by name, then position) that differs. */
-export function firstHeapDifference(actual: Outcome, expected: Outcome, names: { actual: string; expected: string }): Difference | undefined {
+export function firstHeapDifference(
+  actual: Outcome,
+  expected: Outcome,
+  names: { actual: string; expected: string },
+): Difference | undefined {
   const diff = firstSnapshotDifference(actual.snapshot, expected.snapshot);
   if (!diff) return undefined;
   return {
@@ -163,7 +180,10 @@ export function firstHeapDifference(actual: Outcome, expected: Outcome, names: {
 }
 
 /** The first key where two snapshots differ (`accounts[3]`, `journal[0].from`), with both values. */
-export function firstSnapshotDifference(a: Snapshot, b: Snapshot): { key: string; actual: unknown; expected: unknown } | undefined {
+export function firstSnapshotDifference(
+  a: Snapshot,
+  b: Snapshot,
+): { key: string; actual: unknown; expected: unknown } | undefined {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   for (const name of keys) {
     const path = firstValueDifference(a[name], b[name]);

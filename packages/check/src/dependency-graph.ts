@@ -95,7 +95,8 @@ export function buildDependencyGraph(history: readonly (TaskHistory | undefined)
     for (const [key, version] of h.reads) {
       const writer = writerOf.get(`${key}@${version}`);
       if (writer !== undefined) add({ from: writer, to: h.index, kind: 'wr', key, fromVersion: version, toVersion: version });
-      else if (options.startVersion !== undefined && version > options.startVersion) abortedReads.push({ task: h.index, key, version });
+      else if (options.startVersion !== undefined && version > options.startVersion)
+        abortedReads.push({ task: h.index, key, version });
       const next = nextWriter(writers.get(key), version);
       if (next) add({ from: h.index, to: next.task, kind: 'rw', key, fromVersion: version, toVersion: next.version });
     }
@@ -106,7 +107,10 @@ export function buildDependencyGraph(history: readonly (TaskHistory | undefined)
 }
 
 /** The writer of the first version after `version` (binary search). */
-function nextWriter(list: readonly { version: number; task: number }[] | undefined, version: number): { version: number; task: number } | undefined {
+function nextWriter(
+  list: readonly { version: number; task: number }[] | undefined,
+  version: number,
+): { version: number; task: number } | undefined {
   if (!list) return undefined;
   let lo = 0;
   let hi = list.length;

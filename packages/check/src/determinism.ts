@@ -24,10 +24,15 @@ export async function findNondeterminism(workload: Workload, calls: readonly Cal
   await sleep(2);
   const second = await runMode(workload, SEQUENTIAL, calls, { seed, workers: 1 });
   const order = Array.from({ length: Math.max(first.taskCount, second.taskCount) }, (_, i) => i);
-  const [difference] = compareOutcomes(first, second, order, first.tasks, { actual: 'one sequential run', expected: 'in another' });
+  const [difference] = compareOutcomes(first, second, order, first.tasks, {
+    actual: 'one sequential run',
+    expected: 'in another',
+  });
   if (!difference) return undefined;
   const located = difference.task ? difference : ((await locate(workload, first)) ?? difference);
-  const culprit = located.task ? `task ${located.task.index} (${located.task.task}) is not deterministic` : 'the tasks are not deterministic';
+  const culprit = located.task
+    ? `task ${located.task.index} (${located.task.task}) is not deterministic`
+    : 'the tasks are not deterministic';
   return {
     ...located,
     kind: 'nondeterministic',

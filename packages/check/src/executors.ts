@@ -54,7 +54,8 @@ export const SEQUENTIAL: Executor = BUILT_IN.sequential;
 
 /** Turns mode names into executors; throws a TypeError naming an unknown mode. */
 export function resolveModes(modes: readonly Mode[]): Executor[] {
-  if (!Array.isArray(modes) || modes.length === 0) throw new TypeError(`modes must be a non-empty array of ${MODE_NAMES.join(', ')} or executors`);
+  if (!Array.isArray(modes) || modes.length === 0)
+    throw new TypeError(`modes must be a non-empty array of ${MODE_NAMES.join(', ')} or executors`);
   return modes.map((mode) => {
     if (typeof mode === 'string') {
       const executor = (BUILT_IN as Record<string, Executor | undefined>)[mode];

@@ -69,12 +69,16 @@ export function formatFuzzResult(result: FuzzResult): string {
     lines.push(`ame-check: counterexample in mode ${c.failing?.mode ?? '?'} after ${result.runs} task lists (${seconds} s)`);
   }
   lines.push(`  seed ${result.seed}, path ${JSON.stringify(c.path)}`);
-  lines.push(`  shrunk (${c.shrinks} steps) to ${c.calls.length} call${c.calls.length === 1 ? '' : 's'}, queue seed ${c.queueSeed}:`);
+  lines.push(
+    `  shrunk (${c.shrinks} steps) to ${c.calls.length} call${c.calls.length === 1 ? '' : 's'}, queue seed ${c.queueSeed}:`,
+  );
   lines.push(formatCalls(c.calls, '    '));
   if (c.failing) lines.push(formatVerdict(c.failing, '  '));
   if (c.replayFile) lines.push(`  replay file: ${c.replayFile}`, `  replay it:   ame-check replay ${displayPath(c.replayFile)}`);
   if (result.modes.every((m) => (MODE_NAMES as readonly string[]).includes(m))) {
-    lines.push(`  search again: ame-check fuzz ${name} --seed ${result.seed} --path ${JSON.stringify(c.path)} --modes ${result.modes.join(',')}`);
+    lines.push(
+      `  search again: ame-check fuzz ${name} --seed ${result.seed} --path ${JSON.stringify(c.path)} --modes ${result.modes.join(',')}`,
+    );
   } else {
     lines.push(`  search again: fuzz({ workload, seed: ${result.seed}, path: ${JSON.stringify(c.path)}, modes })`);
   }
@@ -84,11 +88,19 @@ export function formatFuzzResult(result: FuzzResult): string {
 /** The outcome of replaying a failure file. */
 export function formatReplayResult(result: ReplayResult): string {
   const lines = [`ame-check: replay of ${displayPath(result.file)} (workload ${displayPath(result.data.workload)})`];
-  lines.push(`  recorded run: mode ${result.data.record.mode}, ${result.data.record.calls.length} calls, ${result.data.record.taskCount} tasks`);
+  lines.push(
+    `  recorded run: mode ${result.data.record.mode}, ${result.data.record.calls.length} calls, ${result.data.record.taskCount} tasks`,
+  );
   lines.push(formatCalls(result.data.record.calls, '    '));
   lines.push(formatVerdict(result.verdict, '  '));
-  if (!result.reproduced) lines.push('  the recorded run now passes its checks: the workload or the checker changed since it was recorded');
-  else lines.push(result.same ? '  reproduced: the same difference as recorded' : '  reproduced, with a different first difference than recorded');
+  if (!result.reproduced)
+    lines.push('  the recorded run now passes its checks: the workload or the checker changed since it was recorded');
+  else
+    lines.push(
+      result.same
+        ? '  reproduced: the same difference as recorded'
+        : '  reproduced, with a different first difference than recorded',
+    );
   return lines.join('\n');
 }
 

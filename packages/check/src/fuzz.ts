@@ -146,7 +146,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       return true;
     },
   );
-  const details = await fc.check(property, { seed, numRuns: runs, ...(options.path !== undefined ? { path: options.path } : {}) });
+  const details = await fc.check(property, {
+    seed,
+    numRuns: runs,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+  });
   if (fatal !== undefined) throw fatal;
 
   const base = { workload: workload.url, seed: details.seed, modes: executors.map((e) => e.name), workers };
@@ -164,7 +168,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       const dir = resolve(options.replayDir ?? process.cwd());
       await mkdir(dir, { recursive: true });
       replayFile = join(dir, `ame-failure-${details.seed}.json`);
-      await writeReplayFile(replayFile, workload.url, failingVerdict, { seed: details.seed, path: details.counterexamplePath ?? '' });
+      await writeReplayFile(replayFile, workload.url, failingVerdict, {
+        seed: details.seed,
+        path: details.counterexamplePath ?? '',
+      });
     }
     result = {
       ...base,
@@ -189,6 +196,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
 }
 
 function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new TypeError(`fuzz option ${name} must be an integer >= ${min}, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new TypeError(`fuzz option ${name} must be an integer >= ${min}, got ${String(value)}`);
   return value;
 }

@@ -42,7 +42,6 @@ export async function replayFailure(file: string, options: ReplayFailureOptions 
   const workload = await loadWorkload(options.workload ?? data.workload);
   const verdict = await checkRecord(workload, data.record);
   const first = (list: readonly Difference[]): string | undefined => list[0]?.message;
-  const same =
-    first(verdict.differences) === first(data.found.differences) && verdict.anomaly?.kind === data.found.anomaly?.kind;
+  const same = first(verdict.differences) === first(data.found.differences) && verdict.anomaly?.kind === data.found.anomaly?.kind;
   return { file: path, data, verdict, reproduced: !verdict.ok, same };
 }

@@ -23,18 +23,33 @@ export interface ReplayData {
   readonly seed?: number;
   readonly path?: string;
   /** What the checker found: the differences and the anomaly. */
-  readonly found: { readonly mode: string; readonly replay: Verdict['replay']; readonly differences: readonly Difference[]; readonly anomaly?: Anomaly };
+  readonly found: {
+    readonly mode: string;
+    readonly replay: Verdict['replay'];
+    readonly differences: readonly Difference[];
+    readonly anomaly?: Anomaly;
+  };
   /** The failing run. */
   readonly record: RunRecord;
 }
 
 /** Writes `verdict`'s run as a replay file at `file`. */
-export async function writeReplayFile(file: string, workload: string, verdict: Verdict, search: { seed?: number; path?: string } = {}): Promise<void> {
+export async function writeReplayFile(
+  file: string,
+  workload: string,
+  verdict: Verdict,
+  search: { seed?: number; path?: string } = {},
+): Promise<void> {
   const data: ReplayData = {
     format: REPLAY_FORMAT,
     workload,
     ...search,
-    found: { mode: verdict.mode, replay: verdict.replay, differences: verdict.differences, ...(verdict.anomaly ? { anomaly: verdict.anomaly } : {}) },
+    found: {
+      mode: verdict.mode,
+      replay: verdict.replay,
+      differences: verdict.differences,
+      ...(verdict.anomaly ? { anomaly: verdict.anomaly } : {}),
+    },
     record: verdict.record,
   };
   await writeFile(file, `${JSON.stringify(toJson(data), null, 1)}\n`);
@@ -55,10 +70,20 @@ export async function readReplayFile(file: string): Promise<ReplayData> {
     throw new ReplayFileError(file, `it is not valid JSON (${(error as Error).message})`, error);
   }
   if (!data || data.format !== REPLAY_FORMAT) {
-    throw new ReplayFileError(file, `it is not an ${REPLAY_FORMAT} file (format: ${JSON.stringify((data as { format?: unknown } | null)?.format)})`);
+    throw new ReplayFileError(
+      file,
+      `it is not an ${REPLAY_FORMAT} file (format: ${JSON.stringify((data as { format?: unknown } | null)?.format)})`,
+    );
   }
   const r = data.record as Partial<RunRecord> | undefined;
-  if (!r || !Array.isArray(r.calls) || !Array.isArray(r.tasks) || !Array.isArray(r.serialOrder) || typeof r.seed !== 'number' || !r.snapshot) {
+  if (
+    !r ||
+    !Array.isArray(r.calls) ||
+    !Array.isArray(r.tasks) ||
+    !Array.isArray(r.serialOrder) ||
+    typeof r.seed !== 'number' ||
+    !r.snapshot
+  ) {
     throw new ReplayFileError(file, 'its record is incomplete (calls, tasks, serialOrder, seed and snapshot are required)');
   }
   return data;

@@ -10,14 +10,7 @@
  * at their own place in the order.
  */
 import { decodeValue, encodeValue, type Heap, type Value } from '@ame/stm';
-import {
-  AsyncTaskError,
-  InvalidTaskError,
-  TaskContextImpl,
-  TaskValueError,
-  serializeError,
-  type TaskCall,
-} from '@ame/pool';
+import { AsyncTaskError, InvalidTaskError, TaskContextImpl, TaskValueError, serializeError, type TaskCall } from '@ame/pool';
 import { ReplayLoader } from './internal/task-loader.js';
 import type { ErrorRecord, Outcome } from './run-record.js';
 import { setupHeap, type Workload } from './workload.js';
@@ -63,7 +56,8 @@ export async function replaySerial(
       try {
         encodeValue([0, ref.name, args as Value[]], `${ref.name} arguments`);
       } catch (error) {
-        if (error instanceof TypeError) throw new InvalidTaskError(`the arguments of task ${ref.name} must be Values: ${error.message}`);
+        if (error instanceof TypeError)
+          throw new InvalidTaskError(`the arguments of task ${ref.name} must be Values: ${error.message}`);
         throw error;
       }
       pending.push({ module: ref.module, task: ref.name, args: structuredClone(args) as Value[] });
@@ -124,5 +118,9 @@ function record(index: number, task: string, phase: 'task' | 'afterCommit', erro
 }
 
 function isThenable(value: unknown): boolean {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

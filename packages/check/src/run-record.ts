@@ -66,7 +66,12 @@ export interface RunModeOptions {
  * onError 'continue') and records the run. Never throws for what the tasks do; a rejected
  * run() is recorded as `failure`.
  */
-export async function runMode(workload: Workload, executor: Executor, calls: readonly Call[], options: RunModeOptions = {}): Promise<RunRecord> {
+export async function runMode(
+  workload: Workload,
+  executor: Executor,
+  calls: readonly Call[],
+  options: RunModeOptions = {},
+): Promise<RunRecord> {
   const seed = options.seed ?? 0;
   const workers = options.workers ?? 2;
   const heap = setupHeap(workload);
@@ -74,7 +79,7 @@ export async function runMode(workload: Workload, executor: Executor, calls: rea
     const startVersion = heap.stats().clock;
     const queue = executor.create({ heap, workers, seed, onError: 'continue', recordHistory: true });
     let failure: RunRecord['failure'];
-    let report;
+    let report: Awaited<ReturnType<typeof queue.run>> | undefined;
     try {
       for (const [name, ...args] of calls) queue.add(taskRef(workload.url, name), ...args);
       report = await queue.run();
@@ -87,7 +92,17 @@ export async function runMode(workload: Workload, executor: Executor, calls: rea
     const snapshot = heap.snapshot();
     const base = { mode: executor.name, ordered: executor.ordered, workers, seed, calls, startVersion, snapshot };
     if (!report) {
-      return { ...base, tasks: [], results: [], errors: [], taskCount: 0, serialOrder: [], commitOrder: [], history: undefined, failure: failure! };
+      return {
+        ...base,
+        tasks: [],
+        results: [],
+        errors: [],
+        taskCount: 0,
+        serialOrder: [],
+        commitOrder: [],
+        history: undefined,
+        failure: failure!,
+      };
     }
     const tasks: (TaskCall | undefined)[] =
       report.calls?.slice() ??

@@ -54,7 +54,9 @@ export async function checkRecord(workload: Workload, record: RunRecord): Promis
   if (record.ordered) {
     const expected = await runMode(workload, SEQUENTIAL, record.calls, { seed: record.seed, workers: 1 });
     const order = Array.from({ length: Math.max(record.taskCount, expected.taskCount) }, (_, i) => i);
-    differences.push(...compareOutcomes(record, expected, order, record.tasks.length >= expected.tasks.length ? record.tasks : expected.tasks));
+    differences.push(
+      ...compareOutcomes(record, expected, order, record.tasks.length >= expected.tasks.length ? record.tasks : expected.tasks),
+    );
   } else {
     const topLevel = record.calls.length;
     const expected = await replaySerial(workload, record.tasks, record.serialOrder, record.seed, { topLevel });

@@ -71,17 +71,24 @@ export async function loadWorkload(source: WorkloadSource): Promise<Workload> {
     exports = (await import(url)) as Record<string, unknown>;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const problem = code === 'ERR_MODULE_NOT_FOUND' ? 'the module (or one of its imports) was not found' : 'the module failed to load';
+    const problem =
+      code === 'ERR_MODULE_NOT_FOUND' ? 'the module (or one of its imports) was not found' : 'the module failed to load';
     throw new WorkloadError(url, `${problem}: ${(error as Error).message}`, error);
   }
   const setup = exports.setup;
   if (typeof setup !== 'function') {
-    throw new WorkloadError(url, `missing export \`setup\`: export function setup(heap) { ... } creating the heap's named objects`);
+    throw new WorkloadError(
+      url,
+      `missing export \`setup\`: export function setup(heap) { ... } creating the heap's named objects`,
+    );
   }
   const calls = resolveCalls(url, exports.calls);
   const invariant = exports.invariant;
   if (invariant !== undefined && typeof invariant !== 'function') {
-    throw new WorkloadError(url, `export \`invariant\` must be a function (snapshot) => boolean | string | void, got ${typeof invariant}`);
+    throw new WorkloadError(
+      url,
+      `export \`invariant\` must be a function (snapshot) => boolean | string | void, got ${typeof invariant}`,
+    );
   }
   const heapOptions = exports.heapOptions;
   if (heapOptions !== undefined && (typeof heapOptions !== 'object' || heapOptions === null)) {
@@ -111,7 +118,9 @@ export function checkCallList(workload: Workload, value: unknown): Call[] {
     const name = call[0];
     if (RESERVED.has(name) || typeof workload.exports[name] !== 'function') {
       const tasks = taskNames(workload);
-      throw bad(`element ${i} calls ${JSON.stringify(name)}, which is not a task the module exports (its tasks: ${tasks.join(', ') || 'none'})`);
+      throw bad(
+        `element ${i} calls ${JSON.stringify(name)}, which is not a task the module exports (its tasks: ${tasks.join(', ') || 'none'})`,
+      );
     }
     try {
       encodeValue(call.slice(1) as Value[], `${name} arguments`);
@@ -141,7 +150,10 @@ export function setupHeap(workload: Workload): Heap {
 
 function resolveCalls(url: string, calls: unknown): fc.Arbitrary<readonly Call[]> {
   if (calls === undefined) {
-    throw new WorkloadError(url, 'missing export `calls`: export const calls = fc.array(...) generating [taskName, ...args] lists');
+    throw new WorkloadError(
+      url,
+      'missing export `calls`: export const calls = fc.array(...) generating [taskName, ...args] lists',
+    );
   }
   let arbitrary: unknown = calls;
   if (typeof calls === 'function' && !isArbitrary(calls)) {
@@ -152,7 +164,10 @@ function resolveCalls(url: string, calls: unknown): fc.Arbitrary<readonly Call[]
     }
   }
   if (!isArbitrary(arbitrary)) {
-    throw new WorkloadError(url, `bad arbitrary: export \`calls\` must be a fast-check Arbitrary (or (fc) => Arbitrary), got ${describe(arbitrary)}`);
+    throw new WorkloadError(
+      url,
+      `bad arbitrary: export \`calls\` must be a fast-check Arbitrary (or (fc) => Arbitrary), got ${describe(arbitrary)}`,
+    );
   }
   return arbitrary as fc.Arbitrary<readonly Call[]>;
 }
@@ -160,11 +175,19 @@ function resolveCalls(url: string, calls: unknown): fc.Arbitrary<readonly Call[]
 /** Duck-typed: the workload may use its own copy of fast-check. */
 function isArbitrary(value: unknown): boolean {
   const v = value as { generate?: unknown; shrink?: unknown; canShrinkWithoutContext?: unknown } | null;
-  return v !== null && typeof v === 'object' && typeof v.generate === 'function' && typeof v.shrink === 'function' && typeof v.canShrinkWithoutContext === 'function';
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    typeof v.generate === 'function' &&
+    typeof v.shrink === 'function' &&
+    typeof v.canShrinkWithoutContext === 'function'
+  );
 }
 
 function isWorkload(source: WorkloadSource): source is Workload {
-  return typeof source === 'object' && !(source instanceof URL) && typeof (source as Workload).url === 'string' && 'exports' in source;
+  return (
+    typeof source === 'object' && !(source instanceof URL) && typeof (source as Workload).url === 'string' && 'exports' in source
+  );
 }
 
 function toUrl(source: string | URL): string {

@@ -14,7 +14,24 @@ function tx(index: number, reads: Access[], writes: Access[], task = `t${index}`
 
 describe('anomalies are detected and named', () => {
   test('G0: two tasks overwrite x and y in opposite orders', () => {
-    const history = [tx(0, [], [['x', 1], ['y', 4]]), tx(1, [], [['x', 2], ['y', 3]])];
+    const history = [
+      tx(
+        0,
+        [],
+        [
+          ['x', 1],
+          ['y', 4],
+        ],
+      ),
+      tx(
+        1,
+        [],
+        [
+          ['x', 2],
+          ['y', 3],
+        ],
+      ),
+    ];
     const anomaly = findAnomaly(history);
     expect(anomaly?.kind).toBe('G0');
     expect(anomaly?.cycle.map((s) => [s.from.index, s.kind, s.key, s.to.index])).toEqual([
@@ -42,7 +59,10 @@ describe('anomalies are detected and named', () => {
   });
 
   test('G-single: a lost update (both read counter at v0, both wrote it)', () => {
-    const history = [tx(0, [['counter', 0]], [['counter', 1]], 'increment'), tx(1, [['counter', 0]], [['counter', 2]], 'increment')];
+    const history = [
+      tx(0, [['counter', 0]], [['counter', 1]], 'increment'),
+      tx(1, [['counter', 0]], [['counter', 2]], 'increment'),
+    ];
     const anomaly = findAnomaly(history);
     expect(anomaly?.kind).toBe('G-single');
     expect(anomaly?.cycle.filter((s) => s.kind === 'rw')).toHaveLength(1);
@@ -51,12 +71,50 @@ describe('anomalies are detected and named', () => {
   });
 
   test('G-single: read skew (a reader saw x before and y after a writer)', () => {
-    const history = [tx(0, [], [['x', 1], ['y', 1]], 'write'), tx(1, [['x', 0], ['y', 1]], [['z', 2]], 'audit')];
+    const history = [
+      tx(
+        0,
+        [],
+        [
+          ['x', 1],
+          ['y', 1],
+        ],
+        'write',
+      ),
+      tx(
+        1,
+        [
+          ['x', 0],
+          ['y', 1],
+        ],
+        [['z', 2]],
+        'audit',
+      ),
+    ];
     expect(findAnomaly(history)?.kind).toBe('G-single');
   });
 
   test('G2: write skew (each read what the other overwrote)', () => {
-    const history = [tx(0, [['x', 0], ['y', 0]], [['x', 1]], 'oncall-a'), tx(1, [['x', 0], ['y', 0]], [['y', 2]], 'oncall-b')];
+    const history = [
+      tx(
+        0,
+        [
+          ['x', 0],
+          ['y', 0],
+        ],
+        [['x', 1]],
+        'oncall-a',
+      ),
+      tx(
+        1,
+        [
+          ['x', 0],
+          ['y', 0],
+        ],
+        [['y', 2]],
+        'oncall-b',
+      ),
+    ];
     const anomaly = findAnomaly(history);
     expect(anomaly?.kind).toBe('G2');
     expect(anomaly?.cycle.map((s) => s.kind)).toEqual(['rw', 'rw']);
@@ -65,27 +123,83 @@ describe('anomalies are detected and named', () => {
 
   test('the most severe class is reported when several cycles exist', () => {
     const history = [
-      tx(0, [], [['x', 1], ['y', 4]]),
-      tx(1, [], [['x', 2], ['y', 3]]), // G0 with task 0
-      tx(2, [['a', 0], ['b', 0]], [['a', 5]]),
-      tx(3, [['a', 0], ['b', 0]], [['b', 6]]), // G2 with task 2
+      tx(
+        0,
+        [],
+        [
+          ['x', 1],
+          ['y', 4],
+        ],
+      ),
+      tx(
+        1,
+        [],
+        [
+          ['x', 2],
+          ['y', 3],
+        ],
+      ), // G0 with task 0
+      tx(
+        2,
+        [
+          ['a', 0],
+          ['b', 0],
+        ],
+        [['a', 5]],
+      ),
+      tx(
+        3,
+        [
+          ['a', 0],
+          ['b', 0],
+        ],
+        [['b', 6]],
+      ), // G2 with task 2
     ];
     expect(findAnomaly(history)?.kind).toBe('G0');
   });
 });
 
 describe('serializable histories pass', () => {
-  test('a serial history: each task reads the previous one\'s writes', () => {
+  test("a serial history: each task reads the previous one's writes", () => {
     const history = [
       tx(0, [['x', 0]], [['x', 1]]),
-      tx(1, [['x', 1], ['y', 0]], [['x', 2], ['y', 2]]),
-      tx(2, [['x', 2], ['y', 2]], []), // read-only
+      tx(
+        1,
+        [
+          ['x', 1],
+          ['y', 0],
+        ],
+        [
+          ['x', 2],
+          ['y', 2],
+        ],
+      ),
+      tx(
+        2,
+        [
+          ['x', 2],
+          ['y', 2],
+        ],
+        [],
+      ), // read-only
     ];
     expect(findAnomaly(history, { startVersion: 0 })).toBeUndefined();
   });
 
   test('a read-only task on an older snapshot is serialized before later writers (no cycle)', () => {
-    const history = [tx(0, [], [['x', 1]]), tx(1, [], [['y', 2]]), tx(2, [['x', 1], ['y', 0]], [])];
+    const history = [
+      tx(0, [], [['x', 1]]),
+      tx(1, [], [['y', 2]]),
+      tx(
+        2,
+        [
+          ['x', 1],
+          ['y', 0],
+        ],
+        [],
+      ),
+    ];
     expect(findAnomaly(history)).toBeUndefined();
     const edges = buildDependencyGraph(history).edges.map((e) => `${e.from}-${e.kind}-${e.to}`);
     expect(edges).toEqual(expect.arrayContaining(['0-wr-2', '2-rw-1']));

@@ -19,8 +19,17 @@ console.log(`broken-stm-is-caught: fast-check seed ${seed} (replay with FC_SEED=
 const dir = mkdtempSync(join(tmpdir(), 'ame-check-broken-'));
 
 async function catchBroken(executor: Executor): Promise<FuzzResult> {
-  const result = await fuzz({ workload: workloadUrl('contended'), runs: 200, seed, modes: [executor], replayDir: join(dir, executor.name), log: false });
-  console.log(`${executor.name}: ${result.status} after ${result.runs} lists, shrunk to ${result.counterexample?.calls.length} calls in ${(result.durationMs / 1000).toFixed(1)} s`);
+  const result = await fuzz({
+    workload: workloadUrl('contended'),
+    runs: 200,
+    seed,
+    modes: [executor],
+    replayDir: join(dir, executor.name),
+    log: false,
+  });
+  console.log(
+    `${executor.name}: ${result.status} after ${result.runs} lists, shrunk to ${result.counterexample?.calls.length} calls in ${(result.durationMs / 1000).toFixed(1)} s`,
+  );
   return result;
 }
 

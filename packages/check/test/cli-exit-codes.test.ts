@@ -13,7 +13,18 @@ import { runCli } from './helpers/cli.js';
 describe('ame-check CLI', () => {
   test('fuzz of the shipped example: serializable, with the seed, exit 0', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ame-check-cli-'));
-    const r = await runCli(['fuzz', 'examples/bank-workload.mjs', '--runs', '10', '--seed', '42', '--modes', 'unordered,gil', '--out', out]);
+    const r = await runCli([
+      'fuzz',
+      'examples/bank-workload.mjs',
+      '--runs',
+      '10',
+      '--seed',
+      '42',
+      '--modes',
+      'unordered,gil',
+      '--out',
+      out,
+    ]);
     expect(r.stdout).toContain('ame-check: examples/bank-workload.mjs is serializable');
     expect(r.stdout).toContain('10 task lists x 2 modes (unordered, gil; 2 workers): 20 runs checked');
     expect(r.stdout).toContain('seed 42');

@@ -25,8 +25,15 @@ describe('differences', () => {
   test('the first task in the given order, with a path into its result', () => {
     const run = { ...base, results: [false, { sum: 290, n: 3 }, undefined] };
     const [first] = compareOutcomes(run, base, [1, 0, 2], tasks);
-    expect(first).toMatchObject({ kind: 'result', task: { index: 1, task: 'audit' }, key: 'result.sum', actual: { sum: 290, n: 3 } });
-    expect(first?.message).toBe('task 1 audit() returned { sum: 290, n: 3 } in the run, { sum: 300, n: 3 } sequentially (first difference at result.sum: 290 vs 300)');
+    expect(first).toMatchObject({
+      kind: 'result',
+      task: { index: 1, task: 'audit' },
+      key: 'result.sum',
+      actual: { sum: 290, n: 3 },
+    });
+    expect(first?.message).toBe(
+      'task 1 audit() returned { sum: 290, n: 3 } in the run, { sum: 300, n: 3 } sequentially (first difference at result.sum: 290 vs 300)',
+    );
   });
 
   test('a task that failed on one side only', () => {
@@ -38,7 +45,11 @@ describe('differences', () => {
 
   test('different errors', () => {
     const run: Outcome = { ...base, errors: [{ ...base.errors[0]!, message: 'shorter' }] };
-    expect(compareOutcomes(run, base, [0, 1, 2], tasks)[0]).toMatchObject({ kind: 'error', actual: 'RangeError: shorter', expected: 'RangeError: short' });
+    expect(compareOutcomes(run, base, [0, 1, 2], tasks)[0]).toMatchObject({
+      kind: 'error',
+      actual: 'RangeError: shorter',
+      expected: 'RangeError: short',
+    });
   });
 
   test('the first heap key, by object name then index', () => {

@@ -13,7 +13,15 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { checkCalls, formatCallsVerdict, formatVerdict, loadWorkload, type Call, type ModeName, type Workload } from '../src/index.js';
+import {
+  checkCalls,
+  formatCallsVerdict,
+  formatVerdict,
+  loadWorkload,
+  type Call,
+  type ModeName,
+  type Workload,
+} from '../src/index.js';
 import { numRuns, propertySeed, workloadUrl } from './helpers/property.js';
 
 const seed = propertySeed();
@@ -36,7 +44,10 @@ describe.each(workloads)('%s workload', (_name, workload) => {
       fc.asyncProperty(workload.calls, queueSeed, async (calls, runSeed) => {
         const verdict = await checkCalls(workload, calls as Call[], { modes: [mode], seed: runSeed, workers: 2 });
         const failures = verdict.verdicts.filter((v) => !v.ok);
-        expect(failures.map((v) => formatVerdict(v)), formatCallsVerdict(verdict)).toEqual([]);
+        expect(
+          failures.map((v) => formatVerdict(v)),
+          formatCallsVerdict(verdict),
+        ).toEqual([]);
         expect(verdict.nondeterministic).toBeUndefined();
       }),
       { seed, numRuns: runs },

@@ -23,12 +23,19 @@ describe('a non-deterministic task is named', () => {
     const workload = await loadWorkload(workloadUrl('nondeterministic-heap'));
     const difference = await findNondeterminism(workload, [['bump', 1], ['stamp'], ['bump', 2]]);
     expect(difference).toMatchObject({ kind: 'nondeterministic', task: { index: 1, task: 'stamp' }, key: 'stamp' });
-    expect(difference?.message).toMatch(/^task 1 \(stamp\) is not deterministic: after task 1 stamp\(\) the heap differs at stamp/);
+    expect(difference?.message).toMatch(
+      /^task 1 \(stamp\) is not deterministic: after task 1 stamp\(\) the heap differs at stamp/,
+    );
   });
 
   test('deterministic calls are not flagged, and checkCalls only looks when a run fails', async () => {
     const workload = await loadWorkload(workloadUrl('nondeterministic'));
-    expect(await findNondeterminism(workload, [['bump', 1], ['bump', 2]])).toBeUndefined();
+    expect(
+      await findNondeterminism(workload, [
+        ['bump', 1],
+        ['bump', 2],
+      ]),
+    ).toBeUndefined();
     const verdict = await checkCalls(workload, [['bump', 1]], { modes: ['sequential'] });
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.nondeterministic).toBeUndefined();

@@ -18,7 +18,10 @@ const value = fc.letrec((tie) => ({
     fc.string(),
     fc.bigInt(),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('$ame', '__proto__')), tie('value'), { maxKeys: 4, noNullPrototype: true }),
+    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('$ame', '__proto__')), tie('value'), {
+      maxKeys: 4,
+      noNullPrototype: true,
+    }),
     fc.array(fc.tuple(fc.oneof(fc.string(), fc.integer()), tie('value')), { maxLength: 3 }).map((entries) => new Map(entries)),
   ),
 })).value;

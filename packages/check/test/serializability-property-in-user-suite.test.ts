@@ -14,9 +14,12 @@ console.log(`serializability-property-in-user-suite: fast-check seed ${seed} (re
 const workload = await loadWorkload(workloadUrl('random'));
 
 describe('a serializability property in a user suite', () => {
-  test.prop([workload.calls], { seed, numRuns: numRuns(5) })('random workload is serializable (unordered, GIL)', async (calls) => {
-    await assertSerializable(workload, calls as Call[], { modes: ['unordered', 'gil'] });
-  });
+  test.prop([workload.calls], { seed, numRuns: numRuns(5) })(
+    'random workload is serializable (unordered, GIL)',
+    async (calls) => {
+      await assertSerializable(workload, calls as Call[], { modes: ['unordered', 'gil'] });
+    },
+  );
 
   test('a broken executor fails the property with NotSerializableError and a readable report', async () => {
     const contended = await loadWorkload(workloadUrl('contended'));

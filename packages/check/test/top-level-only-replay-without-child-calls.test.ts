@@ -21,16 +21,27 @@ const withoutCalls: Executor = {
   },
 };
 
-describe('replay without the children\'s calls', () => {
+describe("replay without the children's calls", () => {
   test('a run with children is checked top-level-only, and passes', async () => {
-    const calls: Call[] = [['move', 0, 1, 5], ['fan', 0, 2, 3], ['move', 1, 2, 4]];
+    const calls: Call[] = [
+      ['move', 0, 1, 5],
+      ['fan', 0, 2, 3],
+      ['move', 1, 2, 4],
+    ];
     const verdict = await checkCalls(workloadUrl('children'), calls, { modes: [withoutCalls] });
     expect(verdict.verdicts[0]).toMatchObject({ ok: true, replay: 'top-level-only' });
     expect(verdict.verdicts[0]!.record.taskCount).toBeGreaterThan(calls.length);
   });
 
   test('a run without children is still replayed exactly', async () => {
-    const verdict = await checkCalls(workloadUrl('children'), [['move', 0, 1, 5], ['move', 1, 2, 4]], { modes: [withoutCalls] });
+    const verdict = await checkCalls(
+      workloadUrl('children'),
+      [
+        ['move', 0, 1, 5],
+        ['move', 1, 2, 4],
+      ],
+      { modes: [withoutCalls] },
+    );
     expect(verdict.verdicts[0]).toMatchObject({ ok: true, replay: 'exact' });
   });
 });

@@ -132,8 +132,11 @@ describe('GilQueue and SequentialQueue', () => {
   });
 
   test('reports name their executor and mode', async () => {
-    const sequential = (await runOn((heap) => new SequentialQueue({ heap, workers: 3, ordered: false, seed: 2, onError: 'continue' }))).report;
-    const gilOrdered = (await runOn((heap) => new GilQueue({ heap, workers: 2, ordered: true, seed: 2, onError: 'continue' }))).report;
+    const sequential = (
+      await runOn((heap) => new SequentialQueue({ heap, workers: 3, ordered: false, seed: 2, onError: 'continue' }))
+    ).report;
+    const gilOrdered = (await runOn((heap) => new GilQueue({ heap, workers: 2, ordered: true, seed: 2, onError: 'continue' })))
+      .report;
     const gil = (await runOn((heap) => new GilQueue({ heap, workers: 2, seed: 2, onError: 'continue' }))).report;
     expect([sequential.mode, sequential.ordered, sequential.workers, sequential.seed]).toEqual(['sequential', true, 1, 2]);
     expect([gilOrdered.mode, gilOrdered.ordered, gilOrdered.workers]).toEqual(['gil', true, 2]);

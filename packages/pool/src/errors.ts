@@ -57,9 +57,13 @@ export class AsyncTaskError extends AmeError {
 export class TaskValueError extends AmeError {
   override readonly name = 'TaskValueError';
   constructor(task: string, what: 'arguments' | 'result', cause: unknown) {
-    super('TASK_VALUE', `task ${task}: its ${what} must be Values (numbers, strings, arrays, plain objects...): ${describe(cause)}`, {
-      cause,
-    });
+    super(
+      'TASK_VALUE',
+      `task ${task}: its ${what} must be Values (numbers, strings, arrays, plain objects...): ${describe(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -67,7 +71,11 @@ export class TaskValueError extends AmeError {
 export class WorkerCrashedError extends AmeError {
   override readonly name = 'WorkerCrashedError';
   constructor(worker: number, detail: string, cause?: unknown) {
-    super('WORKER_CRASHED', `worker ${worker} stopped while running tasks: ${detail}`, cause === undefined ? undefined : { cause });
+    super(
+      'WORKER_CRASHED',
+      `worker ${worker} stopped while running tasks: ${detail}`,
+      cause === undefined ? undefined : { cause },
+    );
   }
 }
 
@@ -118,7 +126,11 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     for (const key of Object.keys(error)) {
       if (key === 'cause' || key === 'code' || key === 'name') continue;
       const value = (error as unknown as Record<string, unknown>)[key];
-      if (value === null || ['string', 'number', 'boolean', 'bigint', 'undefined'].includes(typeof value) || Array.isArray(value)) {
+      if (
+        value === null ||
+        ['string', 'number', 'boolean', 'bigint', 'undefined'].includes(typeof value) ||
+        Array.isArray(value)
+      ) {
         fields[key] = value;
       }
     }

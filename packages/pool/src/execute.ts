@@ -177,7 +177,6 @@ export class BatchEnv {
  */
 export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLoader): Promise<BatchOutput> {
   const { batch } = env;
-  const control = batch.control;
   env.ctx = new TaskContextImpl(
     env.heap,
     env.options.seed,

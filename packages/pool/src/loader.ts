@@ -46,10 +46,18 @@ export class TaskLoader {
     const fn = loaded[name];
     if (fn === undefined) {
       const exported = Object.keys(loaded).filter((k) => typeof loaded[k] === 'function');
-      throw new TaskLoadError(name, module, `the module has no export named ${JSON.stringify(name)} (its functions: ${exported.join(', ') || 'none'})`);
+      throw new TaskLoadError(
+        name,
+        module,
+        `the module has no export named ${JSON.stringify(name)} (its functions: ${exported.join(', ') || 'none'})`,
+      );
     }
     if (typeof fn !== 'function') {
-      throw new TaskLoadError(name, module, `the export ${JSON.stringify(name)} is a ${fn === null ? 'null' : typeof fn}, not a function`);
+      throw new TaskLoadError(
+        name,
+        module,
+        `the export ${JSON.stringify(name)} is a ${fn === null ? 'null' : typeof fn}, not a function`,
+      );
     }
     return fn as TaskFunction;
   }

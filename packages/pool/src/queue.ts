@@ -5,7 +5,17 @@ import { InvalidTaskError, QueueClosedError, RunInProgressError, TaskError, rebu
 import { BatchEnv, runBatch, type BatchOptions, type BatchOutput, type Strategy } from './execute.js';
 import { TaskLoader } from './loader.js';
 import { WorkerPool } from './worker-pool.js';
-import type { ConflictPair, ConflictStat, QueueOptions, RunMode, RunOptions, RunReport, TaskCall, TaskHistory, TaskId } from './report.js';
+import type {
+  ConflictPair,
+  ConflictStat,
+  QueueOptions,
+  RunMode,
+  RunOptions,
+  RunReport,
+  TaskCall,
+  TaskHistory,
+  TaskId,
+} from './report.js';
 import { ABORTS, COMMITS, COUNT, MAX_WORKERS, SharedBatch } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
 
@@ -138,7 +148,12 @@ export abstract class BaseQueue {
     for (const output of outputs) {
       for (const [index, bytes] of output.results) results[index] = decodeValue(bytes);
       for (const f of output.failures) {
-        errors.push(new TaskError({ index: f.index, task: f.task, args: f.args, attempt: f.attempt, phase: f.phase }, rebuildError(f.error)));
+        errors.push(
+          new TaskError(
+            { index: f.index, task: f.task, args: f.args, attempt: f.attempt, phase: f.phase },
+            rebuildError(f.error),
+          ),
+        );
       }
       for (const [key, aborted, winner, n] of output.conflicts) {
         let stat = conflictMap.get(key);
@@ -147,12 +162,20 @@ export abstract class BaseQueue {
         const id = `${aborted}:${winner}`;
         const before = stat.pairs.get(id);
         const winnerId: TaskId | null = winner >= 0 && winner < count ? { index: winner, task: nameOf(winner) } : null;
-        stat.pairs.set(id, { aborted: { index: aborted, task: nameOf(aborted) }, winner: winnerId, count: (before?.count ?? 0) + n });
+        stat.pairs.set(id, {
+          aborted: { index: aborted, task: nameOf(aborted) },
+          winner: winnerId,
+          count: (before?.count ?? 0) + n,
+        });
       }
     }
     errors.sort((a, b) => a.index - b.index || (a.phase === 'task' ? -1 : 1));
     const conflicts: ConflictStat[] = [...conflictMap]
-      .map(([key, stat]) => ({ key, count: stat.count, pairs: [...stat.pairs.values()].sort((a, b) => b.count - a.count).slice(0, 10) }))
+      .map(([key, stat]) => ({
+        key,
+        count: stat.count,
+        pairs: [...stat.pairs.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+      }))
       .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
     const commitOrder = batch.serialOrder(true);
     const serialOrder = batch.serialOrder(false);
@@ -187,9 +210,11 @@ export abstract class BaseQueue {
 }
 
 function resolveOptions(options: QueueOptions, defaults: { workers?: number }): ResolvedOptions {
-  if (!options || typeof options !== 'object') throw new InvalidTaskError('queue options must be an object with at least { heap }');
+  if (!options || typeof options !== 'object')
+    throw new InvalidTaskError('queue options must be an object with at least { heap }');
   const heap = options.heap as Partial<Heap> | undefined;
-  if (!heap || typeof heap.control !== 'function' || !heap.handle) throw new InvalidTaskError('queue option heap must be a Heap from @ame/stm (Heap.create())');
+  if (!heap || typeof heap.control !== 'function' || !heap.handle)
+    throw new InvalidTaskError('queue option heap must be a Heap from @ame/stm (Heap.create())');
   const workers = options.workers ?? defaults.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS - 1) {
     throw new InvalidTaskError(`queue option workers must be an integer from 1 to ${MAX_WORKERS - 1}, got ${String(workers)}`);

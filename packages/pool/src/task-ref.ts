@@ -85,5 +85,9 @@ function normalizeUrl(url: URL | string): string {
 }
 
 function describeValue(value: unknown): string {
-  return typeof value === 'function' ? `function ${value.name || '(anonymous)'}` : typeof value === 'object' ? JSON.stringify(value) ?? 'object' : String(value);
+  return typeof value === 'function'
+    ? `function ${value.name || '(anonymous)'}`
+    : typeof value === 'object'
+      ? (JSON.stringify(value) ?? 'object')
+      : String(value);
 }

@@ -98,9 +98,7 @@ export class WorkerPool {
 
   private start(): Promise<Worker[]> {
     if (this.workers) return Promise.resolve(this.workers);
-    this.starting ??= Promise.all(
-      Array.from({ length: this.size }, (_, w) => this.spawn(w)),
-    ).then(
+    this.starting ??= Promise.all(Array.from({ length: this.size }, (_, w) => this.spawn(w))).then(
       (workers) => {
         this.workers = workers;
         return workers;

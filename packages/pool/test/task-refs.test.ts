@@ -98,16 +98,35 @@ describe('errors across a worker boundary', () => {
   test('TaskError keeps name, code, message, stack, its fields and a cause chain', () => {
     const root = new RangeError('account 3 has 5, cannot withdraw 9');
     const load = new TaskLoadError('withdraw', 'file:///tasks.mjs', 'the module failed to load', root);
-    const original = new TaskError({ index: 4, task: 'withdraw', args: [3, 9, { why: 'test' }], attempt: 2, phase: 'task' }, load);
+    const original = new TaskError(
+      { index: 4, task: 'withdraw', args: [3, 9, { why: 'test' }], attempt: 2, phase: 'task' },
+      load,
+    );
     const copy = crossBoundary(original) as Error & Record<string, unknown>;
 
     expect(copy).toBeInstanceOf(Error);
-    expect([copy.name, copy.code, copy.message, copy.stack]).toEqual([original.name, 'TASK_FAILED', original.message, original.stack]);
-    expect([copy.index, copy.task, copy.args, copy.attempt, copy.phase]).toEqual([4, 'withdraw', [3, 9, { why: 'test' }], 2, 'task']);
+    expect([copy.name, copy.code, copy.message, copy.stack]).toEqual([
+      original.name,
+      'TASK_FAILED',
+      original.message,
+      original.stack,
+    ]);
+    expect([copy.index, copy.task, copy.args, copy.attempt, copy.phase]).toEqual([
+      4,
+      'withdraw',
+      [3, 9, { why: 'test' }],
+      2,
+      'task',
+    ]);
     expect(copy.message).toContain('task 4 (withdraw) failed');
 
     const cause = copy.cause as Error & { code?: string };
-    expect([cause.name, cause.code, cause.message, cause.stack]).toEqual(['TaskLoadError', 'TASK_LOAD', load.message, load.stack]);
+    expect([cause.name, cause.code, cause.message, cause.stack]).toEqual([
+      'TaskLoadError',
+      'TASK_LOAD',
+      load.message,
+      load.stack,
+    ]);
     const rootCopy = cause.cause as Error;
     expect([rootCopy.name, rootCopy.message, rootCopy.stack]).toEqual(['RangeError', root.message, root.stack]);
     expect(rootCopy.cause).toBeUndefined();

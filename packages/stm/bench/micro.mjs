@@ -25,25 +25,45 @@ const arr = heap.tarray('a', N, 'f64');
 const plain = new Float64Array(N);
 let sink = 0;
 
-const plainRead = measure(2e7, (n) => { for (let k = 0; k < n; k++) sink += plain[k & (N - 1)]; });
-const plainWrite = measure(2e7, (n) => { for (let k = 0; k < n; k++) plain[k & (N - 1)] = k; });
+const plainRead = measure(2e7, (n) => {
+  for (let k = 0; k < n; k++) sink += plain[k & (N - 1)];
+});
+const plainWrite = measure(2e7, (n) => {
+  for (let k = 0; k < n; k++) plain[k & (N - 1)] = k;
+});
 
 // Reads inside one long read-only transaction: cost per read.
-const txRead = measure(2e6, (n) => heap.atomically(() => { for (let k = 0; k < n; k++) sink += arr.get(k & (N - 1)); }));
+const txRead = measure(2e6, (n) =>
+  heap.atomically(() => {
+    for (let k = 0; k < n; k++) sink += arr.get(k & (N - 1));
+  }),
+);
 // Writes buffered inside one long transaction (1024 cells, then committed once).
-const txWrite = measure(2e6, (n) => heap.atomically(() => { for (let k = 0; k < n; k++) arr.set(k & (N - 1), k); }));
+const txWrite = measure(2e6, (n) =>
+  heap.atomically(() => {
+    for (let k = 0; k < n; k++) arr.set(k & (N - 1), k);
+  }),
+);
 // Commit cost per written cell: transactions writing 1024 distinct cells each.
 const bulkWrite = measure(1e6, (n) => {
-  for (let done = 0; done < n; done += N) heap.atomically(() => { for (let k = 0; k < N; k++) arr.set(k, k); });
+  for (let done = 0; done < n; done += N)
+    heap.atomically(() => {
+      for (let k = 0; k < N; k++) arr.set(k, k);
+    });
 });
 // Empty transaction: begin + read-only commit.
-const emptyTx = measure(1e6, (n) => { for (let k = 0; k < n; k++) heap.atomically(() => 0); });
+const emptyTx = measure(1e6, (n) => {
+  for (let k = 0; k < n; k++) heap.atomically(() => 0);
+});
 // Small update transaction: 2 reads + 2 writes + commit (a transfer), total per transaction.
 const smallTx = measure(5e5, (n) => {
   for (let k = 0; k < n; k++) {
     const i = k & (N - 1);
     const j = (k * 7 + 1) & (N - 1);
-    heap.atomically(() => { arr.set(i, arr.get(i) - 1); arr.set(j, arr.get(j) + 1); });
+    heap.atomically(() => {
+      arr.set(i, arr.get(i) - 1);
+      arr.set(j, arr.get(j) + 1);
+    });
   }
 });
 const commitOnly = smallTx - 2 * txRead - 2 * txWrite;

@@ -39,12 +39,14 @@ if (isMainThread) {
   const stats = heap.stats();
   console.log(`moved ${moved} in ${ms.toFixed(0)} ms (${Math.round((TRANSFERS / ms) * 1000).toLocaleString('en')} transfers/s)`);
   console.log(`total ${total} (expected ${ACCOUNTS * 100}), ${audits} consistent audits during the run`);
-  console.log(`commits ${stats.commits}, conflict aborts ${stats.aborts.conflict}, heap ${(stats.bytesUsed / 1024).toFixed(0)} KiB used`);
+  console.log(
+    `commits ${stats.commits}, conflict aborts ${stats.aborts.conflict}, heap ${(stats.bytesUsed / 1024).toFixed(0)} KiB used`,
+  );
 } else {
   const heap = Heap.attach(workerData.handle);
   const accounts = heap.tarray('accounts');
   let seed = workerData.seed;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   let moved = 0;
   for (let k = 0; k < workerData.transfers; k++) {
     const from = Math.floor(random() * ACCOUNTS);

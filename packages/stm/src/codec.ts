@@ -24,16 +24,22 @@
 import { ValueTypeError } from './errors.js';
 
 /** What the heap can store: primitives (but symbols), arrays and plain objects, as trees. */
-export type Value = null | undefined | boolean | number | string | bigint
-  | readonly Value[] | { readonly [key: string]: Value };
+export type Value = null | undefined | boolean | number | string | bigint | readonly Value[] | { readonly [key: string]: Value };
 
 /** Most levels of arrays/objects a value may nest; a top-level array is depth 1. */
 export const MAX_DEPTH = 64;
 /** Most bytes one encoded value may take (1 MiB); a string costs 5 + 2 bytes per code unit. */
 export const MAX_VALUE_BYTES = 1 << 20;
 
-const T_UNDEFINED = 0, T_NULL = 1, T_FALSE = 2, T_TRUE = 3, T_NUMBER = 4;
-const T_BIGINT = 5, T_STRING = 6, T_ARRAY = 7, T_OBJECT = 8;
+const T_UNDEFINED = 0,
+  T_NULL = 1,
+  T_FALSE = 2,
+  T_TRUE = 3,
+  T_NUMBER = 4;
+const T_BIGINT = 5,
+  T_STRING = 6,
+  T_ARRAY = 7,
+  T_OBJECT = 8;
 const SCRATCH_BYTES = 4096; // initial scratch size
 const SCRATCH_KEEP = 64 * 1024; // a scratch grown past this is dropped after use
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -111,8 +117,10 @@ export function encodeValue(value: unknown, target?: string): Uint8Array {
 /** Writes one item (tag and payload) at the current path. */
 function writeItem(w: Writer, v: unknown): void {
   switch (typeof v) {
-    case 'undefined': return writeTag(w, T_UNDEFINED);
-    case 'boolean': return writeTag(w, v ? T_TRUE : T_FALSE);
+    case 'undefined':
+      return writeTag(w, T_UNDEFINED);
+    case 'boolean':
+      return writeTag(w, v ? T_TRUE : T_FALSE);
     case 'number':
       w.reserve(9);
       w.u8[w.pos] = T_NUMBER;
@@ -122,10 +130,14 @@ function writeItem(w: Writer, v: unknown): void {
     case 'string':
       writeTag(w, T_STRING);
       return writeUnits(w, v);
-    case 'bigint': return writeBigInt(w, v);
-    case 'object': return v === null ? writeTag(w, T_NULL) : writeContainer(w, v);
-    case 'function': throw w.fail('a function cannot be stored; store plain data (primitives, arrays, plain objects)');
-    default: throw w.fail(`a ${typeof v} cannot be stored; store plain data (primitives, arrays, plain objects)`);
+    case 'bigint':
+      return writeBigInt(w, v);
+    case 'object':
+      return v === null ? writeTag(w, T_NULL) : writeContainer(w, v);
+    case 'function':
+      throw w.fail('a function cannot be stored; store plain data (primitives, arrays, plain objects)');
+    default:
+      throw w.fail(`a ${typeof v} cannot be stored; store plain data (primitives, arrays, plain objects)`);
   }
 }
 
@@ -262,7 +274,8 @@ function take(n: number): number {
 
 /** Reads a little-endian u32. */
 function readU32(): number {
-  const p = take(4), u = rU8;
+  const p = take(4),
+    u = rU8;
   return (u[p]! | (u[p + 1]! << 8) | (u[p + 2]! << 16) | (u[p + 3]! << 24)) >>> 0;
 }
 
@@ -277,12 +290,18 @@ function readF64(): number {
 function readItem(): Value {
   const tag = rU8[take(1)];
   switch (tag) {
-    case T_UNDEFINED: return undefined;
-    case T_NULL: return null;
-    case T_FALSE: return false;
-    case T_TRUE: return true;
-    case T_NUMBER: return readF64();
-    case T_STRING: return readUnits();
+    case T_UNDEFINED:
+      return undefined;
+    case T_NULL:
+      return null;
+    case T_FALSE:
+      return false;
+    case T_TRUE:
+      return true;
+    case T_NUMBER:
+      return readF64();
+    case T_STRING:
+      return readUnits();
     case T_BIGINT: {
       const neg = rU8[take(1)] === 1;
       const n = readU32();
@@ -305,12 +324,14 @@ function readItem(): Value {
       for (let i = 0; i < n; i++) {
         const k = readUnits();
         const v = readItem();
-        if (k !== '__proto__') o[k] = v; // assigning __proto__ would set the prototype instead
+        if (k !== '__proto__')
+          o[k] = v; // assigning __proto__ would set the prototype instead
         else Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
       }
       return o;
     }
-    default: throw corrupt(`unknown tag ${String(tag)}`);
+    default:
+      throw corrupt(`unknown tag ${String(tag)}`);
   }
 }
 
@@ -344,12 +365,14 @@ export function valuesEqual(a: Value, b: Value): boolean {
   const aIsArray = Array.isArray(a);
   if (aIsArray !== Array.isArray(b)) return false;
   if (aIsArray) {
-    const x = a as readonly Value[], y = b as readonly Value[];
+    const x = a as readonly Value[],
+      y = b as readonly Value[];
     if (x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (!valuesEqual(x[i], y[i])) return false;
     return true;
   }
-  const x = a as { readonly [key: string]: Value }, y = b as { readonly [key: string]: Value };
+  const x = a as { readonly [key: string]: Value },
+    y = b as { readonly [key: string]: Value };
   const keys = Object.keys(x);
   if (keys.length !== Object.keys(y).length) return false;
   for (const k of keys) {

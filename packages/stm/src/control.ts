@@ -57,7 +57,8 @@ export class TxControl {
    */
   begin(tag = 0): void {
     const tx = this.core.tx;
-    if (tx.active) throw new AmeError('TRANSACTION_ACTIVE', 'a transaction is already running on this thread; commit or abort it first');
+    if (tx.active)
+      throw new AmeError('TRANSACTION_ACTIVE', 'a transaction is already running on this thread; commit or abort it first');
     tx.tag = tag | 0;
     tx.begin();
   }

@@ -150,7 +150,10 @@ export class Heap {
     const initial = checkInt('initialBytes', options.initialBytes ?? Math.min(DEFAULTS.initialBytes, maxBytes), 0, maxBytes);
     const initialBytes = Math.min(maxBytes, Math.max(initial, dataStart + 4096));
     if (dataStart + 4096 > maxBytes) {
-      throw new InvalidOptionError('maxBytes', `${maxBytes} bytes cannot hold ${maxThreads} thread slots; raise maxBytes or lower maxThreads`);
+      throw new InvalidOptionError(
+        'maxBytes',
+        `${maxBytes} bytes cannot hold ${maxThreads} thread slots; raise maxBytes or lower maxThreads`,
+      );
     }
     const buffer = new SharedArrayBuffer(align8(initialBytes), { maxByteLength: align8(maxBytes) & ~7 });
     const i32 = new Int32Array(buffer);
@@ -379,7 +382,10 @@ export class Heap {
   /** Finds `name` as `kind`, or (unless `openOnly`) creates it with `create`. */
   private lookup(name: string, kindName: string, kind: number, openOnly: boolean, create: () => Entry): Entry {
     if (typeof name !== 'string' || name.length === 0 || name.length > 1024) {
-      throw new InvalidOptionError('name', `object names are strings of 1 to 1024 characters, got ${JSON.stringify(name) ?? String(name)}`);
+      throw new InvalidOptionError(
+        'name',
+        `object names are strings of 1 to 1024 characters, got ${JSON.stringify(name) ?? String(name)}`,
+      );
     }
     const entry = findEntry(this.live().mem, name) ?? (openOnly ? undefined : create());
     if (entry === undefined) throw new UnknownObjectError(kindName, name);

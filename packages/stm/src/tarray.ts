@@ -36,7 +36,7 @@ export class TArray {
 
   /** Element `index` in this transaction's snapshot (or the latest committed, outside one). */
   get(index: number): number {
-    if ((index >>> 0) !== index || index >= this.length) throw new IndexRangeError(this.name, index, this.length);
+    if (index >>> 0 !== index || index >= this.length) throw new IndexRangeError(this.name, index, this.length);
     const cell = this.base + (index << CELL_SHIFT);
     const tx = this.core.tx;
     if (!tx.active) return this.core.outside(() => this.get(index));
@@ -51,13 +51,17 @@ export class TArray {
 
   /** Sets element `index` (inside a transaction). */
   set(index: number, value: number): void {
-    if ((index >>> 0) !== index || index >= this.length) throw new IndexRangeError(this.name, index, this.length);
+    if (index >>> 0 !== index || index >= this.length) throw new IndexRangeError(this.name, index, this.length);
     const tx = this.core.requireTx(`${this.name}.set`);
     if (typeof value !== 'number') {
       throw new ValueTypeError('$', `a ${typeof value} is not a number`, `${this.name}[${index}]`);
     }
     if (this.type === 'i32' && (value | 0) !== value) {
-      throw new ValueTypeError('$', `${value} is not an int32 (integers from -2147483648 to 2147483647)`, `${this.name}[${index}]`);
+      throw new ValueTypeError(
+        '$',
+        `${value} is not an int32 (integers from -2147483648 to 2147483647)`,
+        `${this.name}[${index}]`,
+      );
     }
     tx.writeNum(this.base + (index << CELL_SHIFT), this.type === 'i32' ? value | 0 : value);
   }

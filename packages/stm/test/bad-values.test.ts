@@ -59,7 +59,12 @@ const cases: [string, () => unknown, string, string | RegExp][] = [
   ['self-referencing object', selfCycle, '$.self', 'cycle: refers back to $;'],
   ['too deep', () => nested(MAX_DEPTH + 1), `$${'[0]'.repeat(MAX_DEPTH)}`, `nested deeper than MAX_DEPTH = ${MAX_DEPTH}`],
   ['too large: a 600k-char string (1.2 MB)', () => ({ big: 'x'.repeat(600_000) }), '$', TOO_LARGE],
-  ['too large: many small items', () => new Array<number>(200_000).fill(0.5), '$', `limit of MAX_VALUE_BYTES = ${MAX_VALUE_BYTES}`],
+  [
+    'too large: many small items',
+    () => new Array<number>(200_000).fill(0.5),
+    '$',
+    `limit of MAX_VALUE_BYTES = ${MAX_VALUE_BYTES}`,
+  ],
   ['too large: huge sparse array', () => new Array(2 ** 32 - 1), '$', 'MAX_VALUE_BYTES'],
   ['symbol key', () => ({ inner: { ok: 1, [Symbol('k')]: 1 } }), '$.inner', 'symbol key Symbol(k)'],
   ['hidden symbol key', () => ({ inner: Object.defineProperty({}, Symbol('h'), { value: 1 }) }), '$.inner', 'Symbol(h)'],

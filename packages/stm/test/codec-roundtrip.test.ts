@@ -103,8 +103,8 @@ describe('codec round trip (examples)', () => {
     expect(back).toHaveLength(2);
     expect(0 in back).toBe(true);
     expect(back[0]).toBeUndefined();
-    // eslint-disable-next-line no-sparse-arrays
-    const holey = decodeValue(encodeValue([, 2, , ])) as Value[];
+    // biome-ignore lint/suspicious/noSparseArray: holes are what this checks
+    const holey = decodeValue(encodeValue([, 2, ,])) as Value[];
     expect(holey).toEqual([undefined, 2, undefined]);
     expect(0 in holey && 2 in holey).toBe(true);
     expect(decodeValue(encodeValue({ u: undefined }))).toHaveProperty('u', undefined);
@@ -202,7 +202,7 @@ describe('valuesEqual', () => {
     ['arrays elementwise', [1, [2, { x: -0 }]], [1, [2, { x: -0 }]], true],
     ['nested -0 differs', [{ x: 0 }], [{ x: -0 }], false],
     ['array lengths differ', [1, undefined], [1], false],
-    // eslint-disable-next-line no-sparse-arrays
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what this checks
     ['a hole equals undefined', [, 1], [undefined, 1], true],
   ])('%s', (_name, a, b, expected) => {
     expect(valuesEqual(a, b)).toBe(expected);

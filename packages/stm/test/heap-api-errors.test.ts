@@ -34,7 +34,13 @@ function expectError(error: unknown, name: string, code: string, ...fragments: (
 
 function counters(heap: Heap) {
   const s = heap.stats();
-  return { commits: s.commits, readOnlyCommits: s.readOnlyCommits, conflict: s.aborts.conflict, error: s.aborts.error, clock: s.clock };
+  return {
+    commits: s.commits,
+    readOnlyCommits: s.readOnlyCommits,
+    conflict: s.aborts.conflict,
+    error: s.aborts.error,
+    clock: s.clock,
+  };
 }
 
 class Point {
@@ -65,7 +71,12 @@ describe('opening named objects', () => {
     expectError(error, 'UnknownObjectError', 'UNKNOWN_OBJECT', `no ${kind} named "missing"`, `heap.${kind}("missing"`);
     expect((error as { objectName?: unknown }).objectName).toBe('missing');
     // Nothing was created by the failed open: the other thread does not see it either.
-    expectError(thrownBy(() => open(Heap.attach(heap.handle))), 'UnknownObjectError', 'UNKNOWN_OBJECT', '"missing"');
+    expectError(
+      thrownBy(() => open(Heap.attach(heap.handle))),
+      'UnknownObjectError',
+      'UNKNOWN_OBJECT',
+      '"missing"',
+    );
     expect(heap.snapshot()).toEqual({});
   });
 
@@ -81,10 +92,16 @@ describe('opening named objects', () => {
     kind === 'tvar' ? heap.tvar(name, 1) : kind === 'tarray' ? heap.tarray(name, 2) : heap.tcounter(name, 1);
   const openAs = (heap: Heap, kind: string, name: string, withInitial: boolean): unknown =>
     kind === 'tvar'
-      ? withInitial ? heap.tvar(name, 1) : heap.tvar(name)
+      ? withInitial
+        ? heap.tvar(name, 1)
+        : heap.tvar(name)
       : kind === 'tarray'
-        ? withInitial ? heap.tarray(name, 2) : heap.tarray(name)
-        : withInitial ? heap.tcounter(name, 1) : heap.tcounter(name);
+        ? withInitial
+          ? heap.tarray(name, 2)
+          : heap.tarray(name)
+        : withInitial
+          ? heap.tcounter(name, 1)
+          : heap.tcounter(name);
 
   it.each(kinds)('a %s opened as a %s throws ObjectKindError (same thread and another thread)', (actual, requested) => {
     const heap = Heap.create({ maxThreads: 2 });
@@ -140,12 +157,46 @@ describe('opening named objects', () => {
 
   it('rejects bad names and creation arguments with InvalidOptionError, creating nothing', () => {
     const heap = Heap.create({ maxThreads: 1 });
-    expectError(thrownBy(() => heap.tvar('', 1)), 'InvalidOptionError', 'INVALID_OPTION', 'invalid option name');
-    expectError(thrownBy(() => heap.tarray('a', -1)), 'InvalidOptionError', 'INVALID_OPTION', 'invalid option length', '-1');
-    expectError(thrownBy(() => heap.tarray('a', 2.5)), 'InvalidOptionError', 'INVALID_OPTION', 'invalid option length', '2.5');
-    expectError(thrownBy(() => heap.tarray('a', 2, 'u8' as never)), 'InvalidOptionError', 'INVALID_OPTION', 'invalid option type', 'u8');
-    expectError(thrownBy(() => heap.tcounter('c', NaN)), 'InvalidOptionError', 'INVALID_OPTION', 'invalid option initial', 'NaN');
-    expectError(thrownBy(() => heap.tcounter('c', Infinity)), 'InvalidOptionError', 'INVALID_OPTION', 'invalid option initial');
+    expectError(
+      thrownBy(() => heap.tvar('', 1)),
+      'InvalidOptionError',
+      'INVALID_OPTION',
+      'invalid option name',
+    );
+    expectError(
+      thrownBy(() => heap.tarray('a', -1)),
+      'InvalidOptionError',
+      'INVALID_OPTION',
+      'invalid option length',
+      '-1',
+    );
+    expectError(
+      thrownBy(() => heap.tarray('a', 2.5)),
+      'InvalidOptionError',
+      'INVALID_OPTION',
+      'invalid option length',
+      '2.5',
+    );
+    expectError(
+      thrownBy(() => heap.tarray('a', 2, 'u8' as never)),
+      'InvalidOptionError',
+      'INVALID_OPTION',
+      'invalid option type',
+      'u8',
+    );
+    expectError(
+      thrownBy(() => heap.tcounter('c', NaN)),
+      'InvalidOptionError',
+      'INVALID_OPTION',
+      'invalid option initial',
+      'NaN',
+    );
+    expectError(
+      thrownBy(() => heap.tcounter('c', Infinity)),
+      'InvalidOptionError',
+      'INVALID_OPTION',
+      'invalid option initial',
+    );
     expect(heap.snapshot()).toEqual({});
     expect(() => heap.tarray('a')).toThrow(expect.objectContaining({ code: 'UNKNOWN_OBJECT' }));
   });
@@ -165,7 +216,13 @@ describe('outside a transaction', () => {
   ])('%s throws NotInTransactionError naming the operation, and writes nothing', (operation, write) => {
     const o = setup();
     const before = counters(o.heap);
-    expectError(thrownBy(() => write(o)), 'NotInTransactionError', 'NOT_IN_TRANSACTION', `${operation} writes shared state`, 'heap.atomically');
+    expectError(
+      thrownBy(() => write(o)),
+      'NotInTransactionError',
+      'NOT_IN_TRANSACTION',
+      `${operation} writes shared state`,
+      'heap.atomically',
+    );
     expect(o.heap.snapshot()).toEqual({ a: [0, 0, 0, 0], c: 10, v: 'old' });
     expect(counters(o.heap).clock).toBe(before.clock);
   });
@@ -395,24 +452,27 @@ describe('bad values at the heap level', () => {
     expect((error as { path?: unknown }).path).toBe(path);
   }
 
-  it.each(badValues)('tvar.set with %s throws a ValueTypeError naming the path; the transaction commits nothing', (_what, make, path, fragment) => {
-    const heap = Heap.create({ maxThreads: 1 });
-    const x = heap.tvar<Value>('x', { old: true });
-    const other = heap.tvar<Value>('other', 'old');
-    const before = counters(heap);
-    const error = thrownBy(() =>
-      heap.atomically(() => {
-        other.set('new');
-        x.set(make() as Value);
-        other.set('after the bad set');
-      }),
-    );
-    expectValueError(error, path, `x: cannot store ${path}: `, fragment);
-    expect(x.get()).toEqual({ old: true });
-    expect(other.get()).toBe('old');
-    expect(counters(heap).clock).toBe(before.clock);
-    expect(counters(heap).error).toBe(before.error + 1);
-  });
+  it.each(badValues)(
+    'tvar.set with %s throws a ValueTypeError naming the path; the transaction commits nothing',
+    (_what, make, path, fragment) => {
+      const heap = Heap.create({ maxThreads: 1 });
+      const x = heap.tvar<Value>('x', { old: true });
+      const other = heap.tvar<Value>('other', 'old');
+      const before = counters(heap);
+      const error = thrownBy(() =>
+        heap.atomically(() => {
+          other.set('new');
+          x.set(make() as Value);
+          other.set('after the bad set');
+        }),
+      );
+      expectValueError(error, path, `x: cannot store ${path}: `, fragment);
+      expect(x.get()).toEqual({ old: true });
+      expect(other.get()).toBe('old');
+      expect(counters(heap).clock).toBe(before.clock);
+      expect(counters(heap).error).toBe(before.error + 1);
+    },
+  );
 
   it.each(badValues)('tvar.set with %s, caught inside the transaction, leaves the tvar unchanged', (_what, make, path) => {
     const heap = Heap.create({ maxThreads: 1 });
@@ -420,7 +480,10 @@ describe('bad values at the heap level', () => {
     const other = heap.tvar<Value>('other', 'old');
     heap.atomically(() => {
       x.set('written before');
-      expectValueError(thrownBy(() => x.set(make() as Value)), path);
+      expectValueError(
+        thrownBy(() => x.set(make() as Value)),
+        path,
+      );
       expect(x.get()).toBe('written before'); // the failed set did not replace the buffered write
       other.set('new');
     });
@@ -431,15 +494,32 @@ describe('bad values at the heap level', () => {
   it.each(badValues)('tvar.update returning %s throws and keeps the old value', (_what, make, path) => {
     const heap = Heap.create({ maxThreads: 1 });
     const x = heap.tvar<Value>('x', 1);
-    expectValueError(thrownBy(() => heap.atomically(() => x.update(() => make() as Value))), path);
+    expectValueError(
+      thrownBy(() => heap.atomically(() => x.update(() => make() as Value))),
+      path,
+    );
     expect(x.get()).toBe(1);
   });
 
   it.each(badValues)('heap.tvar(name, %s) creates nothing', (_what, make, path) => {
     const heap = Heap.create({ maxThreads: 2 });
-    expectValueError(thrownBy(() => heap.tvar('x', make() as Value)), path, /^x: cannot store /);
-    expectError(thrownBy(() => heap.tvar('x')), 'UnknownObjectError', 'UNKNOWN_OBJECT', '"x"');
-    expectError(thrownBy(() => Heap.attach(heap.handle).tvar('x')), 'UnknownObjectError', 'UNKNOWN_OBJECT', '"x"');
+    expectValueError(
+      thrownBy(() => heap.tvar('x', make() as Value)),
+      path,
+      /^x: cannot store /,
+    );
+    expectError(
+      thrownBy(() => heap.tvar('x')),
+      'UnknownObjectError',
+      'UNKNOWN_OBJECT',
+      '"x"',
+    );
+    expectError(
+      thrownBy(() => Heap.attach(heap.handle).tvar('x')),
+      'UnknownObjectError',
+      'UNKNOWN_OBJECT',
+      '"x"',
+    );
     expect(heap.snapshot()).toEqual({});
     // The name is still free.
     expect(heap.tvar('x', 'good').get()).toBe('good');
@@ -527,8 +607,14 @@ describe('bad values at the heap level', () => {
     it.each(badIndices)('get(%s) throws, inside and outside a transaction', (_what, index) => {
       const heap = Heap.create({ maxThreads: 1 });
       const a = heap.tarray('a', LENGTH, 'f64');
-      expectIndexError(thrownBy(() => a.get(index as number)), index);
-      expectIndexError(thrownBy(() => heap.atomically(() => a.get(index as number))), index);
+      expectIndexError(
+        thrownBy(() => a.get(index as number)),
+        index,
+      );
+      expectIndexError(
+        thrownBy(() => heap.atomically(() => a.get(index as number))),
+        index,
+      );
     });
 
     it.each(badIndices)('set(%s) throws and the transaction commits nothing', (_what, index) => {
@@ -608,8 +694,17 @@ describe('HeapFullError', () => {
     for (let j = 0; j < k; j++) expect(vars[j]!.get()).toBe(big(j));
 
     // Creating an object whose initial value does not fit creates nothing.
-    expectError(thrownBy(() => heap.tvar('late', big(99))), 'HeapFullError', 'HEAP_FULL');
-    expectError(thrownBy(() => heap.tvar('late')), 'UnknownObjectError', 'UNKNOWN_OBJECT', '"late"');
+    expectError(
+      thrownBy(() => heap.tvar('late', big(99))),
+      'HeapFullError',
+      'HEAP_FULL',
+    );
+    expectError(
+      thrownBy(() => heap.tvar('late')),
+      'UnknownObjectError',
+      'UNKNOWN_OBJECT',
+      '"late"',
+    );
 
     // Still usable: small writes commit, reads see them.
     heap.atomically(() => count.set(-1));
@@ -646,7 +741,12 @@ describe('Heap.create options and Heap.attach handles', () => {
     ['initialBytes above maxBytes', { initialBytes: 1 << 21, maxBytes: 1 << 20 }, 'initialBytes'],
     ['initialBytes not an integer', { initialBytes: 0.5 }, 'initialBytes'],
   ])('%s throws InvalidOptionError naming the option', (_what, options, option) => {
-    expectError(thrownBy(() => Heap.create(options as never)), 'InvalidOptionError', 'INVALID_OPTION', `invalid option ${option}: `);
+    expectError(
+      thrownBy(() => Heap.create(options as never)),
+      'InvalidOptionError',
+      'INVALID_OPTION',
+      `invalid option ${option}: `,
+    );
   });
 
   it('accepts the documented limits', () => {
@@ -666,7 +766,13 @@ describe('Heap.create options and Heap.attach handles', () => {
     ['a SharedArrayBuffer of zeros', () => ({ kind: 'ame-heap', buffer: new SharedArrayBuffer(1 << 16) }), 'not an AME heap'],
     ['a tiny SharedArrayBuffer', () => ({ kind: 'ame-heap', buffer: new SharedArrayBuffer(8) }), 'not an AME heap'],
   ])('Heap.attach(%s) throws InvalidHandleError', (_what, make, fragment) => {
-    expectError(thrownBy(() => Heap.attach(make() as HeapHandle)), 'InvalidHandleError', 'INVALID_HANDLE', 'Heap.attach', fragment);
+    expectError(
+      thrownBy(() => Heap.attach(make() as HeapHandle)),
+      'InvalidHandleError',
+      'INVALID_HANDLE',
+      'Heap.attach',
+      fragment,
+    );
   });
 
   it('the handle is structured-cloneable and attaches to the same heap', () => {
@@ -685,12 +791,22 @@ describe('thread slots and detach', () => {
     const heap = Heap.create({ maxThreads: 2 });
     const second = Heap.attach(heap.handle);
     expect(heap.stats().threads).toBe(2);
-    expectError(thrownBy(() => Heap.attach(heap.handle)), 'TooManyThreadsError', 'TOO_MANY_THREADS', 'all 2 thread slots', 'detach');
+    expectError(
+      thrownBy(() => Heap.attach(heap.handle)),
+      'TooManyThreadsError',
+      'TOO_MANY_THREADS',
+      'all 2 thread slots',
+      'detach',
+    );
     second.detach();
     expect(heap.stats().threads).toBe(1);
     const third = Heap.attach(heap.handle);
     expect(heap.stats().threads).toBe(2);
-    expectError(thrownBy(() => Heap.attach(heap.handle)), 'TooManyThreadsError', 'TOO_MANY_THREADS');
+    expectError(
+      thrownBy(() => Heap.attach(heap.handle)),
+      'TooManyThreadsError',
+      'TOO_MANY_THREADS',
+    );
     third.detach();
     heap.detach();
     // Both slots are free again.
@@ -801,7 +917,11 @@ describe('stats()', () => {
     other.atomically(() => other.tvar<number>('v').set(2));
     other.atomically(() => other.tvar<number>('v').get());
     const s = heap.stats();
-    expect({ commits: s.commits, readOnlyCommits: s.readOnlyCommits, clock: s.clock }).toEqual({ commits: 3, readOnlyCommits: 1, clock: 2 });
+    expect({ commits: s.commits, readOnlyCommits: s.readOnlyCommits, clock: s.clock }).toEqual({
+      commits: 3,
+      readOnlyCommits: 1,
+      clock: 2,
+    });
     expect(other.stats().commits).toBe(3);
   });
 

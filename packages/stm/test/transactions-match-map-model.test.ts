@@ -64,7 +64,10 @@ const index = fc.nat({ max: ARRAY_LENGTH - 1 });
 const f64Value = fc.oneof(fc.double(), fc.constantFrom(0, -0, NaN, Infinity, -Infinity), fc.integer());
 const i32Value = fc.oneof(fc.integer(), fc.constantFrom(0, -0, 2 ** 31 - 1, -(2 ** 31)));
 // Integers and halves: sums are exact, so the model does not depend on the order of additions.
-const delta = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: -1000, max: 1000 }).map((n) => n / 2));
+const delta = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.integer({ min: -1000, max: 1000 }).map((n) => n / 2),
+);
 
 const simpleOp: fc.Arbitrary<Op> = fc.oneof(
   tvarIndex.map((v): Op => ({ k: 'get', v })),
@@ -125,7 +128,15 @@ function scribble(v: unknown): boolean {
 
 function show(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
-    typeof x === 'bigint' ? `${x}n` : x === undefined ? '<undefined>' : Object.is(x, -0) ? '-0' : typeof x === 'number' && !Number.isFinite(x) ? String(x) : x,
+    typeof x === 'bigint'
+      ? `${x}n`
+      : x === undefined
+        ? '<undefined>'
+        : Object.is(x, -0)
+          ? '-0'
+          : typeof x === 'number' && !Number.isFinite(x)
+            ? String(x)
+            : x,
   );
 }
 
@@ -363,15 +374,35 @@ describe('transactions match a Map model', () => {
   // Hand-picked programs the generator may take long to hit.
   it('examples: rollback, flat nesting, -0 and NaN, int32 -0', () => {
     run({
-    initial: [{ a: [1, -0] }, NaN, 5n],
-    counter: 3,
-    txs: [
-      { ops: [{ k: 'set', v: 0, value: { b: 2 } }, { k: 'get', v: 0 }, { k: 'cadd', delta: 2 }, { k: 'cget' }], throws: true },
-      { ops: [{ k: 'nested', ops: [{ k: 'set', v: 1, value: -0 }, { k: 'cadd', delta: 1 }], throws: true }, { k: 'get', v: 1 }], throws: false },
-      { ops: [{ k: 'aset', arr: 'i', index: 7, value: -0 }, { k: 'aset', arr: 'f', index: 0, value: -0 }, { k: 'aget', arr: 'f', index: 0 }], throws: false },
-      { ops: [{ k: 'nested', ops: [{ k: 'set', v: 2, value: [1, [2]] }], throws: false }], throws: true },
-      { ops: [{ k: 'get', v: 0 }, { k: 'get', v: 2 }, { k: 'cget' }, { k: 'aget', arr: 'i', index: 7 }], throws: false },
-    ],
+      initial: [{ a: [1, -0] }, NaN, 5n],
+      counter: 3,
+      txs: [
+        { ops: [{ k: 'set', v: 0, value: { b: 2 } }, { k: 'get', v: 0 }, { k: 'cadd', delta: 2 }, { k: 'cget' }], throws: true },
+        {
+          ops: [
+            {
+              k: 'nested',
+              ops: [
+                { k: 'set', v: 1, value: -0 },
+                { k: 'cadd', delta: 1 },
+              ],
+              throws: true,
+            },
+            { k: 'get', v: 1 },
+          ],
+          throws: false,
+        },
+        {
+          ops: [
+            { k: 'aset', arr: 'i', index: 7, value: -0 },
+            { k: 'aset', arr: 'f', index: 0, value: -0 },
+            { k: 'aget', arr: 'f', index: 0 },
+          ],
+          throws: false,
+        },
+        { ops: [{ k: 'nested', ops: [{ k: 'set', v: 2, value: [1, [2]] }], throws: false }], throws: true },
+        { ops: [{ k: 'get', v: 0 }, { k: 'get', v: 2 }, { k: 'cget' }, { k: 'aget', arr: 'i', index: 7 }], throws: false },
+      ],
     });
   });
 });

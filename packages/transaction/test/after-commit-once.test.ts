@@ -27,7 +27,9 @@ function logFile(): string {
 
 function readLog(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0);
   } catch {
     return [];
   }
@@ -85,7 +87,13 @@ describe('a throwing afterCommit callback', () => {
       expect(hot.get()).toBe(6);
       expect(report.errors).toHaveLength(1);
       const error = report.errors[0]!;
-      expect([error.name, error.code, error.index, error.task, error.phase]).toEqual(['TaskError', 'TASK_FAILED', 0, 'commitThenCallbackThrows', 'afterCommit']);
+      expect([error.name, error.code, error.index, error.task, error.phase]).toEqual([
+        'TaskError',
+        'TASK_FAILED',
+        0,
+        'commitThenCallbackThrows',
+        'afterCommit',
+      ]);
       expect(error.message).toContain('afterCommit');
       expect([(error.cause as Error).name, (error.cause as Error).message]).toEqual(['TypeError', 'callback failed']);
       expect(readLog(log)).toContain('0 second callback');

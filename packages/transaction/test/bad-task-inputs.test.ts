@@ -119,7 +119,9 @@ describe.each(executors)('%s', (_label, make) => {
         expectTaskError(report.errors[0], bad, c);
         expect([report.tasks, report.commits]).toEqual([3, 2]);
         expect(report.results[bad]).toBeUndefined();
-        expect([report.results[0], report.results[2]].sort((a, b) => (a as number) - (b as number))).toEqual(report.commitOrder[0] === 0 ? [1, 11] : [10, 11]);
+        expect([report.results[0], report.results[2]].sort((a, b) => (a as number) - (b as number))).toEqual(
+          report.commitOrder[0] === 0 ? [1, 11] : [10, 11],
+        );
         expect(n.get()).toBe(11);
         await expectQueueWorks(queue, n);
       } finally {
@@ -184,7 +186,9 @@ describe.each(executors)('%s', (_label, make) => {
     try {
       queue.add(tasks.writeThenThrow);
       const report = await queue.run();
-      expect(report.errors.map((e) => [e.index, e.task, (e.cause as Error).message])).toEqual([[0, 'writeThenThrow', 'after writing']]);
+      expect(report.errors.map((e) => [e.index, e.task, (e.cause as Error).message])).toEqual([
+        [0, 'writeThenThrow', 'after writing'],
+      ]);
       expect([report.tasks, report.commits, report.commitOrder]).toEqual([1, 0, []]); // the child never appeared
       expect(report.results).toEqual([undefined]);
       expect(heap.snapshot()).toEqual(before);

@@ -44,9 +44,13 @@ describe.each([
       expect(hot.get()).toBe(TASKS);
       expect([report.tasks, report.commits, report.errors.length]).toEqual([TASKS, TASKS, 0]);
       // Every task read a different value (no lost update) ...
-      expect([...report.results].sort((a, b) => (a as number) - (b as number))).toEqual(Array.from({ length: TASKS }, (_, k) => k + 1));
+      expect([...report.results].sort((a, b) => (a as number) - (b as number))).toEqual(
+        Array.from({ length: TASKS }, (_, k) => k + 1),
+      );
       // ... and the k-th task of the reported commit order wrote k + 1: the order is the real one.
-      const misplaced = report.commitOrder.flatMap((index, k) => (report.results[index] === k + 1 ? [] : [{ position: k, index, wrote: report.results[index] }]));
+      const misplaced = report.commitOrder.flatMap((index, k) =>
+        report.results[index] === k + 1 ? [] : [{ position: k, index, wrote: report.results[index] }],
+      );
       expect(misplaced.slice(0, 3), `${misplaced.length} tasks out of place in commitOrder`).toEqual([]);
       if (ordered) expect(report.commitOrder).toEqual(Array.from({ length: TASKS }, (_, i) => i));
       if (report.aborts > 0) {

@@ -105,17 +105,21 @@ async function checkAgainstReplay(balances: number[], calls: Call[], runSeed: nu
   expect({
     results: report.results,
     errors: report.errors.map((e) => [e.index, (e.cause as Error).name, (e.cause as Error).message]),
-    children: report.calls!.slice(calls.length).map((c) => JSON.stringify([c.task, c.args])).sort(),
+    children: report
+      .calls!.slice(calls.length)
+      .map((c) => JSON.stringify([c.task, c.args]))
+      .sort(),
     heap,
   }).toEqual(expected);
   return report;
 }
 
 describe('unordered TransactionQueue equals a sequential replay in its serial order', () => {
-  fcTest.prop(
-    [balancesArb, fc.array(callArb(), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })],
-    { seed, numRuns, interruptAfterTimeLimit: 90_000 },
-  )(`results, errors, children and heap equal the replay, 2 workers (seed ${seed})`, async (balances, calls, runSeed) => {
+  fcTest.prop([balancesArb, fc.array(callArb(), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })], {
+    seed,
+    numRuns,
+    interruptAfterTimeLimit: 90_000,
+  })(`results, errors, children and heap equal the replay, 2 workers (seed ${seed})`, async (balances, calls, runSeed) => {
     await checkAgainstReplay(balances, calls, runSeed);
   });
 
@@ -147,7 +151,10 @@ describe('unordered TransactionQueue equals a sequential replay in its serial or
     const queue = new TransactionQueue({ heap, workers: 2 });
     try {
       // Warm-up: both workers load the module (one spins, so the other takes the second).
-      addCalls(queue, [['slowIncrement', 0, 50], ['slowIncrement', 0, 50]]);
+      addCalls(queue, [
+        ['slowIncrement', 0, 50],
+        ['slowIncrement', 0, 50],
+      ]);
       await queue.run();
       // Task 0 reads the total, then works 200 ms; the other worker increments meanwhile.
       const calls: Call[] = [['slowAudit', 200]];

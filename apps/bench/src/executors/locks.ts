@@ -69,7 +69,9 @@ export function lockExecutor(workers: number): Executor {
       const pool = await Promise.all(Array.from({ length: workers }, () => spawn(buffer, layout)));
       return {
         async run(ops: readonly Op[]): Promise<RunOutcome> {
-          variant.state.forEach((o, k) => views.data.fill(o.initial, layout.objects[k]!.offset, layout.objects[k]!.offset + o.length));
+          variant.state.forEach((o, k) =>
+            views.data.fill(o.initial, layout.objects[k]!.offset, layout.objects[k]!.offset + o.length),
+          );
           views.locks.fill(0);
           const t0 = performance.now();
           for (let i = 0; i < ops.length; i++) {

@@ -50,7 +50,15 @@ export const plain: Executor = {
         const t0 = performance.now();
         const results = runPlain(state, ops);
         const ms = performance.now() - t0;
-        return { ms, commits: ops.length, aborts: null, results, state: reportState(variant.state, state), sharedBytes: null, errors: [] };
+        return {
+          ms,
+          commits: ops.length,
+          aborts: null,
+          results,
+          state: reportState(variant.state, state),
+          sharedBytes: null,
+          errors: [],
+        };
       },
       async close() {},
     };

@@ -17,7 +17,11 @@ type Handle = TArray | TVar<number> | TCounter;
 /** Creates the variant's objects in `heap`; returns their handles. */
 function createObjects(heap: Heap, objects: readonly StateObject[]): Handle[] {
   return objects.map((o) =>
-    o.kind === 'array' ? heap.tarray(o.name, o.length, 'f64') : o.kind === 'tvar' ? heap.tvar<number>(o.name, o.initial) : heap.tcounter(o.name, o.initial),
+    o.kind === 'array'
+      ? heap.tarray(o.name, o.length, 'f64')
+      : o.kind === 'tvar'
+        ? heap.tvar<number>(o.name, o.initial)
+        : heap.tcounter(o.name, o.initial),
   );
 }
 
@@ -91,17 +95,49 @@ function queueExecutor(
 /** The @ame executors for each worker count in `workerCounts`. */
 export function queueExecutors(workerCounts: readonly number[]): Executor[] {
   const list: Executor[] = [
-    queueExecutor('sequential', 'SequentialQueue', 1, 'SequentialQueue: tasks on the main thread in add order, each a transaction', 'exact', (o) => new SequentialQueue(o)),
+    queueExecutor(
+      'sequential',
+      'SequentialQueue',
+      1,
+      'SequentialQueue: tasks on the main thread in add order, each a transaction',
+      'exact',
+      (o) => new SequentialQueue(o),
+    ),
   ];
   for (const w of workerCounts) {
-    list.push(queueExecutor(`gil-${w}`, 'GilQueue', w, 'GilQueue: worker threads, one global lock around each task', 'commit-order', (o) => new GilQueue(o)));
-  }
-  for (const w of workerCounts) {
-    list.push(queueExecutor(`tq-unordered-${w}`, 'TransactionQueue unordered', w, 'TransactionQueue: tasks as transactions on worker threads, commit as they finish', 'commit-order', (o) => new TransactionQueue(o)));
+    list.push(
+      queueExecutor(
+        `gil-${w}`,
+        'GilQueue',
+        w,
+        'GilQueue: worker threads, one global lock around each task',
+        'commit-order',
+        (o) => new GilQueue(o),
+      ),
+    );
   }
   for (const w of workerCounts) {
     list.push(
-      queueExecutor(`tq-ordered-${w}`, 'TransactionQueue ordered', w, 'TransactionQueue ordered: parallel execution, commits in add order', 'exact', (o) => new TransactionQueue({ ...o, ordered: true })),
+      queueExecutor(
+        `tq-unordered-${w}`,
+        'TransactionQueue unordered',
+        w,
+        'TransactionQueue: tasks as transactions on worker threads, commit as they finish',
+        'commit-order',
+        (o) => new TransactionQueue(o),
+      ),
+    );
+  }
+  for (const w of workerCounts) {
+    list.push(
+      queueExecutor(
+        `tq-ordered-${w}`,
+        'TransactionQueue ordered',
+        w,
+        'TransactionQueue ordered: parallel execution, commits in add order',
+        'exact',
+        (o) => new TransactionQueue({ ...o, ordered: true }),
+      ),
     );
   }
   return list;

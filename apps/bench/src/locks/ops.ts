@@ -41,7 +41,7 @@ export const lockOps: Record<OpName, LockOp> = {
   transfer(s, from, to, amount, work) {
     if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
     const { data, locks } = s.views;
-    const base = s.at['accounts']!;
+    const base = s.at.accounts!;
     const lo = base + Math.min(from, to);
     const hi = base + Math.max(from, to);
     lock(locks, lo);
@@ -59,23 +59,23 @@ export const lockOps: Record<OpName, LockOp> = {
   },
   compute(s, i, work, slots) {
     const h = spin(work, i);
-    lockedAdd(s, s.at['out']! + (i % slots), h & 0xffff);
+    lockedAdd(s, s.at.out! + (i % slots), h & 0xffff);
     return h;
   },
   hotRmw(s, i, work) {
     const h = spin(work, i) & 0xff;
-    lockedAdd(s, s.at['hot']!, h);
+    lockedAdd(s, s.at.hot!, h);
     return h;
   },
   hotAdd(s, i, work) {
     const h = spin(work, i) & 0xff;
-    lockedAdd(s, s.at['hits']!, h); // under locks a read-modify-write and an add cost the same
+    lockedAdd(s, s.at.hits!, h); // under locks a read-modify-write and an add cost the same
     return h;
   },
   scan(s) {
     const { data, locks } = s.views;
-    const base = s.at['accounts']!;
-    const end = base + s.size['accounts']!;
+    const base = s.at.accounts!;
+    const end = base + s.size.accounts!;
     for (let k = base; k < end; k++) lock(locks, k);
     let sum = 0;
     for (let k = base; k < end; k++) sum += data[k]!;
@@ -84,8 +84,8 @@ export const lockOps: Record<OpName, LockOp> = {
   },
   spread(s, seed, count, work) {
     const { data, locks } = s.views;
-    const base = s.at['accounts']!;
-    const keys = keysFor(seed, count, s.size['accounts']!);
+    const base = s.at.accounts!;
+    const keys = keysFor(seed, count, s.size.accounts!);
     if (spin(work, seed) === -1) return 0;
     for (const k of keys) lock(locks, base + k); // keys are sorted: key order
     let moved = 0;

@@ -17,7 +17,7 @@ export const effectOps: Record<OpName, EffectOp> = {
   transfer: (s, from, to, amount, work) =>
     Effect.tx(
       Effect.gen(function* () {
-        const accounts = s['accounts']!;
+        const accounts = s.accounts!;
         const a = yield* TxRef.get(accounts[from]!);
         const b = yield* TxRef.get(accounts[to]!);
         if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
@@ -31,7 +31,7 @@ export const effectOps: Record<OpName, EffectOp> = {
     Effect.tx(
       Effect.gen(function* () {
         const h = spin(work, i);
-        const slot = s['out']![i % slots]!;
+        const slot = s.out![i % slots]!;
         yield* TxRef.set(slot, (yield* TxRef.get(slot)) + (h & 0xffff));
         return h;
       }),
@@ -39,7 +39,7 @@ export const effectOps: Record<OpName, EffectOp> = {
   hotRmw: (s, i, work) =>
     Effect.tx(
       Effect.gen(function* () {
-        const hot = s['hot']![0]!;
+        const hot = s.hot![0]!;
         const v = yield* TxRef.get(hot);
         const h = spin(work, i) & 0xff;
         yield* TxRef.set(hot, v + h);
@@ -50,7 +50,7 @@ export const effectOps: Record<OpName, EffectOp> = {
     Effect.tx(
       Effect.gen(function* () {
         const h = spin(work, i) & 0xff;
-        yield* TxRef.update(s['hits']![0]!, (v) => v + h);
+        yield* TxRef.update(s.hits![0]!, (v) => v + h);
         return h;
       }),
     ),
@@ -58,14 +58,14 @@ export const effectOps: Record<OpName, EffectOp> = {
     Effect.tx(
       Effect.gen(function* () {
         let sum = 0;
-        for (const ref of s['accounts']!) sum += yield* TxRef.get(ref);
+        for (const ref of s.accounts!) sum += yield* TxRef.get(ref);
         return sum;
       }),
     ),
   spread: (s, seed, count, work) =>
     Effect.tx(
       Effect.gen(function* () {
-        const accounts = s['accounts']!;
+        const accounts = s.accounts!;
         const keys = keysFor(seed, count, accounts.length);
         const balances: number[] = [];
         for (const k of keys) balances.push(yield* TxRef.get(accounts[k]!));

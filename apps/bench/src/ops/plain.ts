@@ -13,7 +13,7 @@ type PlainOp = (s: PlainState, a: number, b: number, c: number, d: number) => un
 
 export const plainOps: Record<OpName, PlainOp> = {
   transfer(s, from, to, amount, work) {
-    const accounts = s['accounts']!;
+    const accounts = s.accounts!;
     const a = accounts[from]!;
     const b = accounts[to]!;
     if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
@@ -24,12 +24,12 @@ export const plainOps: Record<OpName, PlainOp> = {
   },
   compute(s, i, work, slots) {
     const h = spin(work, i);
-    const out = s['out']!;
+    const out = s.out!;
     out[i % slots] = out[i % slots]! + (h & 0xffff);
     return h;
   },
   hotRmw(s, i, work) {
-    const hot = s['hot']!;
+    const hot = s.hot!;
     const v = hot[0]!;
     const h = spin(work, i) & 0xff;
     hot[0] = v + h;
@@ -37,18 +37,18 @@ export const plainOps: Record<OpName, PlainOp> = {
   },
   hotAdd(s, i, work) {
     const h = spin(work, i) & 0xff;
-    const hits = s['hits']!;
+    const hits = s.hits!;
     hits[0] = hits[0]! + h;
     return h;
   },
   scan(s) {
-    const accounts = s['accounts']!;
+    const accounts = s.accounts!;
     let sum = 0;
     for (let k = 0; k < accounts.length; k++) sum += accounts[k]!;
     return sum;
   },
   spread(s, seed, count, work) {
-    const accounts = s['accounts']!;
+    const accounts = s.accounts!;
     const keys = keysFor(seed, count, accounts.length);
     const balances = keys.map((k) => accounts[k]!);
     if (spin(work, seed) === -1) return 0;

@@ -47,7 +47,14 @@ export async function measureDispatch(tasks: number, reps: number, onStep: (labe
       const perTask = (ms: number): number => (ms * 1000) / tasks;
       const t = spread(total).median;
       const a = spread(add).median;
-      rows.push({ executor: executor.id, label: executor.label, tasks, usPerTask: perTask(t), addUsPerTask: perTask(a), runUsPerTask: perTask(t - a) });
+      rows.push({
+        executor: executor.id,
+        label: executor.label,
+        tasks,
+        usPerTask: perTask(t),
+        addUsPerTask: perTask(a),
+        runUsPerTask: perTask(t - a),
+      });
     } finally {
       await session.close();
     }

@@ -36,7 +36,13 @@ export async function renderChart(report: BenchReport): Promise<string> {
     v.rows.filter((r) => r.state === 'ok' && Number.isFinite(r.speedup.median)).map((r) => ({ v, r })),
   );
   const executorOrder = report.executors.map((e) => e.label);
-  const speedups = ok.map(({ v, r }) => ({ variant: v.title, executor: r.label, speedup: r.speedup.median, min: r.speedup.min, max: r.speedup.max }));
+  const speedups = ok.map(({ v, r }) => ({
+    variant: v.title,
+    executor: r.label,
+    speedup: r.speedup.median,
+    min: r.speedup.min,
+    max: r.speedup.max,
+  }));
   const contention = ok
     .filter(({ v }) => v.contention)
     .map(({ v, r }) => ({ accounts: v.contention!.accounts, executor: r.label, throughput: r.throughput.median }));
@@ -49,7 +55,10 @@ export async function renderChart(report: BenchReport): Promise<string> {
   } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `AME benchmarks, ${report.date.slice(0, 10)}`, subtitle: `${describeMachine(report.machine)}. Rows that failed their state check are not drawn.` },
+    title: {
+      text: `AME benchmarks, ${report.date.slice(0, 10)}`,
+      subtitle: `${describeMachine(report.machine)}. Rows that failed their state check are not drawn.`,
+    },
     config: { font: 'sans-serif' },
     vconcat: [
       {
@@ -79,7 +88,12 @@ export async function renderChart(report: BenchReport): Promise<string> {
         height: 300,
         mark: { type: 'line', point: true },
         encoding: {
-          x: { field: 'accounts', type: 'quantitative', scale: { type: 'log', reverse: true }, title: 'accounts (log scale, more contention to the right)' },
+          x: {
+            field: 'accounts',
+            type: 'quantitative',
+            scale: { type: 'log', reverse: true },
+            title: 'accounts (log scale, more contention to the right)',
+          },
           y: { field: 'throughput', type: 'quantitative', title: 'committed transfers per second' },
           color,
         },

@@ -15,7 +15,12 @@ export interface Written {
  * Full runs go to `<dir>/<date>.*`; quick or filtered runs to `<dir>/partial/<date>-<tag>.*`
  * (kept out of git), so a trial run never overwrites the committed results.
  */
-export async function writeReport(report: BenchReport, dir: string, chart: boolean, partialTag: string | undefined): Promise<Written> {
+export async function writeReport(
+  report: BenchReport,
+  dir: string,
+  chart: boolean,
+  partialTag: string | undefined,
+): Promise<Written> {
   const folder = partialTag ? path.join(dir, 'partial') : dir;
   await mkdir(folder, { recursive: true });
   const base = report.date.slice(0, 10) + (partialTag ? `-${partialTag}` : '');

@@ -24,15 +24,43 @@ export function markdown(report: BenchReport, files: { svg?: string; json: strin
   }
   if (files.svg) out.push(`![speed-up and contention chart](${files.svg})`, '');
   out.push('## DESIGN.md performance targets', '');
-  out.push('Ratios are medians over the repetitions (min-max in brackets), against plain sequential JavaScript measured in the same run.', '');
+  out.push(
+    'Ratios are medians over the repetitions (min-max in brackets), against plain sequential JavaScript measured in the same run.',
+    '',
+  );
   out.push(targetsTable(report.targets), '');
-  if (report.micro) out.push('## @ame/stm micro-benchmark (one thread)', '', `\`packages/stm/bench/micro.mjs\`, run in its own process (${report.micro.header.replace(/^@ame\/stm micro-benchmark:\s*/, '')}).`, '', microTable(report.micro), '');
-  if (report.dispatch) out.push('## Dispatch cost per task', '', 'Empty tasks through each queue: what a task costs besides its own work.', '', dispatchTable(report.dispatch), '');
+  if (report.micro)
+    out.push(
+      '## @ame/stm micro-benchmark (one thread)',
+      '',
+      `\`packages/stm/bench/micro.mjs\`, run in its own process (${report.micro.header.replace(/^@ame\/stm micro-benchmark:\s*/, '')}).`,
+      '',
+      microTable(report.micro),
+      '',
+    );
+  if (report.dispatch)
+    out.push(
+      '## Dispatch cost per task',
+      '',
+      'Empty tasks through each queue: what a task costs besides its own work.',
+      '',
+      dispatchTable(report.dispatch),
+      '',
+    );
   if (report.memory) {
     const m = report.memory;
     out.push('## Memory over many commits', '');
-    out.push(`${fmtInt(m.commits)} small update transactions on one heap (main thread, ${m.seconds.toFixed(1)} s): ${m.bounded ? 'bounded' : '**grew**'}.`, '');
-    out.push(table(['commits', 'heap bytes used', 'live versions'], m.samples.map(([c, b, l]) => [fmtInt(c), fmtBytes(b), fmtInt(l)])), '');
+    out.push(
+      `${fmtInt(m.commits)} small update transactions on one heap (main thread, ${m.seconds.toFixed(1)} s): ${m.bounded ? 'bounded' : '**grew**'}.`,
+      '',
+    );
+    out.push(
+      table(
+        ['commits', 'heap bytes used', 'live versions'],
+        m.samples.map(([c, b, l]) => [fmtInt(c), fmtBytes(b), fmtInt(l)]),
+      ),
+      '',
+    );
   }
   out.push('## Workloads', '');
   out.push(
@@ -51,6 +79,12 @@ export function markdown(report: BenchReport, files: { svg?: string; json: strin
     out.push(`#### ${variantTable(v)}`, '');
   }
   out.push('## Executors', '');
-  out.push(table(['executor', 'what it is', 'state check'], report.executors.map((e) => [e.label, e.about, e.check])), '');
+  out.push(
+    table(
+      ['executor', 'what it is', 'state check'],
+      report.executors.map((e) => [e.label, e.about, e.check]),
+    ),
+    '',
+  );
   return out.join('\n');
 }

@@ -10,10 +10,23 @@ export interface BenchReport {
   /** ISO time the run started. */
   readonly date: string;
   readonly machine: Machine;
-  readonly options: { readonly quick: boolean; readonly reps: number; readonly warmups: number; readonly workers: readonly number[]; readonly workloads: readonly string[]; readonly executors: readonly string[] };
+  readonly options: {
+    readonly quick: boolean;
+    readonly reps: number;
+    readonly warmups: number;
+    readonly workers: readonly number[];
+    readonly workloads: readonly string[];
+    readonly executors: readonly string[];
+  };
   readonly durationSeconds: number;
   readonly workloads: readonly { readonly name: string; readonly description: string }[];
-  readonly executors: readonly { readonly id: string; readonly family: string; readonly label: string; readonly about: string; readonly check: string }[];
+  readonly executors: readonly {
+    readonly id: string;
+    readonly family: string;
+    readonly label: string;
+    readonly about: string;
+    readonly check: string;
+  }[];
   readonly variants: readonly VariantResult[];
   readonly micro?: MicroResult;
   readonly dispatch?: readonly DispatchRow[];

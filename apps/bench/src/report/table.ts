@@ -32,7 +32,16 @@ export function rowCells(row: Row): string[] {
   ];
 }
 
-export const ROW_HEADER = ['executor', 'time ms, median (min-max)', 'throughput', 'speed-up', 'aborts/commit', 'heap', 'RSS', 'state'];
+export const ROW_HEADER = [
+  'executor',
+  'time ms, median (min-max)',
+  'throughput',
+  'speed-up',
+  'aborts/commit',
+  'heap',
+  'RSS',
+  'state',
+];
 
 /** A variant's heading line and its table. */
 export function variantTable(v: VariantResult): string {
@@ -42,7 +51,13 @@ export function variantTable(v: VariantResult): string {
 export function targetsTable(targets: readonly Target[]): string {
   return table(
     ['workload', 'measure', 'target', 'measured', 'met?'],
-    targets.map((t) => [t.workload, t.measure, t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'met' : '**not met**']),
+    targets.map((t) => [
+      t.workload,
+      t.measure,
+      t.target,
+      t.measured,
+      t.met === null ? 'not measured' : t.met ? 'met' : '**not met**',
+    ]),
   );
 }
 

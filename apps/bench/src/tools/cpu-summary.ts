@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     const busy = total - (times.get('(idle)') ?? 0) - (times.get('(program)') ?? 0);
     console.log(`\n${file}: ${(total / 1000).toFixed(0)} ms sampled, ${(busy / 1000).toFixed(0)} ms in JavaScript and GC`);
     const rows = [...times].sort((a, b) => b[1] - a[1]).slice(0, top);
-    for (const [name, us] of rows) console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+    for (const [name, us] of rows)
+      console.log(`  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
   }
 }
 

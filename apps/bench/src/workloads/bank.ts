@@ -26,7 +26,15 @@ export function transfers(tasks: number, accounts: number, skew: number, work: n
 }
 
 /** A transfer variant over `accounts` accounts. */
-export function bankVariant(id: string, title: string, description: string, tasks: number, accounts: number, skew: number, work: number): Variant {
+export function bankVariant(
+  id: string,
+  title: string,
+  description: string,
+  tasks: number,
+  accounts: number,
+  skew: number,
+  work: number,
+): Variant {
   const total = accounts * INITIAL;
   return {
     id,
@@ -43,14 +51,39 @@ export function bankVariant(id: string, title: string, description: string, task
 
 export const bank: Workload = {
   name: 'bank',
-  description: 'transfers between accounts (read 2, write 2, ~15 µs of work): uniform, Zipf-skewed, and Block-STM peer-to-peer with few accounts',
+  description:
+    'transfers between accounts (read 2, write 2, ~15 µs of work): uniform, Zipf-skewed, and Block-STM peer-to-peer with few accounts',
   variants(quick) {
     const tasks = quick ? 1000 : 4000;
     const n = 10_000;
     const variants: Variant[] = [
-      bankVariant('bank/uniform', 'bank uniform', `${tasks} transfers among ${n} accounts chosen uniformly: few conflicts`, tasks, n, 0, WORK),
-      bankVariant('bank/zipf-1.0', 'bank zipf 1.0', `${tasks} transfers among ${n} accounts, Zipf s=1.0 (a few hot accounts)`, tasks, n, 1.0, WORK),
-      bankVariant('bank/zipf-1.5', 'bank zipf 1.5', `${tasks} transfers among ${n} accounts, Zipf s=1.5 (very hot accounts)`, tasks, n, 1.5, WORK),
+      bankVariant(
+        'bank/uniform',
+        'bank uniform',
+        `${tasks} transfers among ${n} accounts chosen uniformly: few conflicts`,
+        tasks,
+        n,
+        0,
+        WORK,
+      ),
+      bankVariant(
+        'bank/zipf-1.0',
+        'bank zipf 1.0',
+        `${tasks} transfers among ${n} accounts, Zipf s=1.0 (a few hot accounts)`,
+        tasks,
+        n,
+        1.0,
+        WORK,
+      ),
+      bankVariant(
+        'bank/zipf-1.5',
+        'bank zipf 1.5',
+        `${tasks} transfers among ${n} accounts, Zipf s=1.5 (very hot accounts)`,
+        tasks,
+        n,
+        1.5,
+        WORK,
+      ),
     ];
     for (const accounts of [1000, 100, 10, 2]) {
       const v = bankVariant(

@@ -2,8 +2,8 @@
 import type { Results, State } from './types.js';
 
 /** Money is conserved and no balance is negative; `scans` results (if any) all saw the total. */
-export function accountsConserved(total: number, state: State, results: Results): string | undefined {
-  const accounts = state['accounts'];
+export function accountsConserved(total: number, state: State, _results: Results): string | undefined {
+  const accounts = state.accounts;
   if (!Array.isArray(accounts)) return 'no accounts array in the final state';
   let sum = 0;
   for (let k = 0; k < accounts.length; k++) {

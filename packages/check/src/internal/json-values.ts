@@ -9,7 +9,8 @@ export function toJson(value: unknown): unknown {
   if (value === undefined) return { [TAG]: 'undefined' };
   if (typeof value === 'bigint') return { [TAG]: 'bigint', value: value.toString() };
   if (typeof value === 'number') {
-    if (Number.isNaN(value) || !Number.isFinite(value) || Object.is(value, -0)) return { [TAG]: 'number', value: Object.is(value, -0) ? '-0' : String(value) };
+    if (Number.isNaN(value) || !Number.isFinite(value) || Object.is(value, -0))
+      return { [TAG]: 'number', value: Object.is(value, -0) ? '-0' : String(value) };
     return value;
   }
   if (value === null || typeof value !== 'object') return value;
@@ -17,14 +18,14 @@ export function toJson(value: unknown): unknown {
   if (value instanceof Map) return { [TAG]: 'map', entries: [...value].map(([k, v]) => [toJson(k), toJson(v)]) };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) define(out, k, toJson(v));
-  return Object.prototype.hasOwnProperty.call(value, TAG) ? { [TAG]: 'object', value: out } : out;
+  return Object.hasOwn(value, TAG) ? { [TAG]: 'object', value: out } : out;
 }
 
 export function fromJson(json: unknown): unknown {
   if (json === null || typeof json !== 'object') return json;
   if (Array.isArray(json)) return json.map(fromJson);
   const o = json as Record<string, unknown>;
-  switch (Object.prototype.hasOwnProperty.call(o, TAG) ? o[TAG] : undefined) {
+  switch (Object.hasOwn(o, TAG) ? o[TAG] : undefined) {
     case undefined:
       break;
     case 'undefined':

@@ -29,7 +29,9 @@ export class ProgressBar {
       const tenth = p.phase === 'shrinking' ? 11 + Math.floor(p.shrinks / 10) : Math.floor((10 * p.run) / p.runs);
       if (tenth === this.lastTenth) return;
       this.lastTenth = tenth;
-      this.stream.write(p.phase === 'shrinking' ? `shrinking: ${p.shrinks} candidates tried\n` : `${p.run}/${p.runs} task lists\n`);
+      this.stream.write(
+        p.phase === 'shrinking' ? `shrinking: ${p.shrinks} candidates tried\n` : `${p.run}/${p.runs} task lists\n`,
+      );
     }
   }
 

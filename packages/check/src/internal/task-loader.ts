@@ -24,7 +24,8 @@ export class ReplayLoader {
       }
       this.modules.set(module, loaded);
     }
-    if (loaded instanceof Error) return new TaskLoadError(name, module, `the module failed to load (${loaded.name}: ${loaded.message})`, loaded);
+    if (loaded instanceof Error)
+      return new TaskLoadError(name, module, `the module failed to load (${loaded.name}: ${loaded.message})`, loaded);
     const fn = loaded[name];
     if (typeof fn !== 'function') return new TaskLoadError(name, module, `no exported function ${JSON.stringify(name)}`);
     return fn as TaskFn;

@@ -32,7 +32,7 @@ export function firstValueDifference(a: unknown, b: unknown, path = ''): string 
   const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
   for (const key of keys) {
     const sub = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-    if (!Object.prototype.hasOwnProperty.call(x, key) || !Object.prototype.hasOwnProperty.call(y, key)) return sub;
+    if (!Object.hasOwn(x, key) || !Object.hasOwn(y, key)) return sub;
     const inner = firstValueDifference(x[key], y[key], sub);
     if (inner !== undefined) return inner;
   }

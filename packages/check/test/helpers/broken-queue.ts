@@ -15,5 +15,13 @@ export class BrokenStmQueue extends PooledQueue {
 }
 
 /** The broken STM in unordered and ordered mode. */
-export const brokenUnordered: Executor = { name: 'broken-stm', ordered: false, create: (o) => new BrokenStmQueue({ ...o, ordered: false }) };
-export const brokenOrdered: Executor = { name: 'broken-stm-ordered', ordered: true, create: (o) => new BrokenStmQueue({ ...o, ordered: true }) };
+export const brokenUnordered: Executor = {
+  name: 'broken-stm',
+  ordered: false,
+  create: (o) => new BrokenStmQueue({ ...o, ordered: false }),
+};
+export const brokenOrdered: Executor = {
+  name: 'broken-stm-ordered',
+  ordered: true,
+  create: (o) => new BrokenStmQueue({ ...o, ordered: true }),
+};

@@ -10,18 +10,7 @@
  *      object.
  */
 import { Backoff } from './backoff.js';
-import {
-  CELL_BYTES,
-  D_BASE,
-  D_ELEM,
-  D_KIND,
-  D_LENGTH,
-  D_NAME,
-  D_NAME_LEN,
-  D_NEXT,
-  H_DIR_HEAD,
-  H_DIR_LOCK,
-} from './layout.js';
+import { CELL_BYTES, D_BASE, D_ELEM, D_KIND, D_LENGTH, D_NAME, D_NAME_LEN, D_NEXT, H_DIR_HEAD, H_DIR_LOCK } from './layout.js';
 import type { Memory } from './memory.js';
 
 export interface Entry {

@@ -41,10 +41,16 @@ export function callArb(options: { children?: boolean; random?: boolean } = {}):
     fc.tuple(fc.constant('transfer' as const), account, account, fc.integer({ min: 0, max: 60 })),
     fc.tuple(fc.constant('increment' as const), fc.integer({ min: 1, max: 5 })),
     fc.tuple(fc.constant('hit' as const), fc.integer({ min: 1, max: 3 })),
-    fc.tuple(fc.constant('withdrawOrThrow' as const), account, fc.integer({ min: 0, max: 80 }), children ? fc.boolean() : fc.constant(false)),
+    fc.tuple(
+      fc.constant('withdrawOrThrow' as const),
+      account,
+      fc.integer({ min: 0, max: 80 }),
+      children ? fc.boolean() : fc.constant(false),
+    ),
     fc.constant(['audit'] as Call),
   ];
-  if (children) arbs.push(fc.tuple(fc.constant('fanOut' as const), account, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 20 })));
+  if (children)
+    arbs.push(fc.tuple(fc.constant('fanOut' as const), account, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 20 })));
   if (random) arbs.push(fc.tuple(fc.constant('lucky' as const), account));
   return fc.oneof(...arbs);
 }
