@@ -31,7 +31,8 @@ export interface Executor {
 
 /**
  * Built-in modes: `unordered` and `ordered` (TransactionQueue), `gil` and `gil-ordered`
- * (GilQueue), `sequential` (SequentialQueue, the oracle itself: a sanity check).
+ * (GilQueue), `sequential` (SequentialQueue, the oracle itself: a sanity check). The parallel
+ * modes run with `policy: 'parallel'`: every batch on the workers, so that tasks really overlap.
  */
 export type ModeName = 'unordered' | 'ordered' | 'gil' | 'gil-ordered' | 'sequential';
 
@@ -39,10 +40,14 @@ export type ModeName = 'unordered' | 'ordered' | 'gil' | 'gil-ordered' | 'sequen
 export type Mode = ModeName | Executor;
 
 const BUILT_IN: Readonly<Record<ModeName, Executor>> = {
-  unordered: { name: 'unordered', ordered: false, create: (o) => new TransactionQueue({ ...o, ordered: false }) },
-  ordered: { name: 'ordered', ordered: true, create: (o) => new TransactionQueue({ ...o, ordered: true }) },
-  gil: { name: 'gil', ordered: false, create: (o) => new GilQueue({ ...o, ordered: false }) },
-  'gil-ordered': { name: 'gil-ordered', ordered: true, create: (o) => new GilQueue({ ...o, ordered: true }) },
+  unordered: {
+    name: 'unordered',
+    ordered: false,
+    create: (o) => new TransactionQueue({ policy: 'parallel', ...o, ordered: false }),
+  },
+  ordered: { name: 'ordered', ordered: true, create: (o) => new TransactionQueue({ policy: 'parallel', ...o, ordered: true }) },
+  gil: { name: 'gil', ordered: false, create: (o) => new GilQueue({ policy: 'parallel', ...o, ordered: false }) },
+  'gil-ordered': { name: 'gil-ordered', ordered: true, create: (o) => new GilQueue({ policy: 'parallel', ...o, ordered: true }) },
   sequential: { name: 'sequential', ordered: true, create: (o) => new SequentialQueue(o) },
 };
 

@@ -10,7 +10,8 @@
  * at their own place in the order.
  */
 import { decodeValue, encodeValue, type Heap, type Value } from '@ame/stm';
-import { AsyncTaskError, InvalidTaskError, TaskContextImpl, TaskValueError, serializeError, type TaskCall } from '@ame/pool';
+import { AsyncTaskError, TaskValueError, serializeError, type TaskCall, type TaskRef } from '@ame/pool';
+import { TaskContextImpl } from '@ame/pool/internal';
 import { ReplayLoader } from './internal/task-loader.js';
 import type { ErrorRecord, Outcome } from './run-record.js';
 import { setupHeap, type Workload } from './workload.js';
@@ -46,25 +47,15 @@ export async function replaySerial(
   const topLevel = options.topLevel ?? tasks.length;
   const heap = setupHeap(workload);
   const loader = new ReplayLoader();
-  let pending: TaskCall[] = [];
+  // Children are collected from ctx.children (their ids index `childRefs`), not enqueued.
+  const childRefs: TaskRef[] = [];
   const ctx = new TaskContextImpl(
     heap,
     seed,
     () => {}, // alone on this thread: already inevitable
     (fn) => loader.refFor(fn),
-    (ref, args) => {
-      try {
-        encodeValue([0, ref.name, args as Value[]], `${ref.name} arguments`);
-      } catch (error) {
-        if (error instanceof TypeError)
-          throw new InvalidTaskError(`the arguments of task ${ref.name} must be Values: ${error.message}`);
-        throw error;
-      }
-      pending.push({ module: ref.module, task: ref.name, args: structuredClone(args) as Value[] });
-      return new Uint8Array(0);
-    },
+    (ref) => childRefs.push(ref) - 1,
   );
-  ctx.dropChildren = true;
   const results = new Array<Value | undefined>(tasks.length).fill(undefined);
   const errors: ErrorRecord[] = [];
   const replayed: number[] = [];
@@ -75,7 +66,6 @@ export async function replaySerial(
       if (call === undefined) break;
       replayed.push(index);
       const fn = await loader.load(call.module, call.task);
-      pending = [];
       ctx.reset(1, index, 0);
       try {
         const bytes = heap.atomically(() => {
@@ -92,7 +82,10 @@ export async function replaySerial(
           }
         });
         results[index] = decodeValue(bytes);
-        children.push(...pending);
+        for (const child of ctx.children) {
+          const ref = childRefs[child.taskId]!;
+          children.push({ module: ref.module, task: ref.name, args: child.args as Value[] });
+        }
         for (const callback of ctx.callbacks) {
           try {
             callback();

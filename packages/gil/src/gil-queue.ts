@@ -1,4 +1,5 @@
-import { PooledQueue, type QueueOptions, type RunMode } from '@ame/pool';
+import type { QueueOptions, RunMode } from '@ame/pool';
+import { PooledQueue } from '@ame/pool/internal';
 
 /**
  * The same interface as TransactionQueue, with one global lock held around each whole

@@ -1,4 +1,5 @@
-import { InlineQueue, type QueueOptions, type RunMode } from '@ame/pool';
+import type { QueueOptions, RunMode } from '@ame/pool';
+import { InlineQueue } from '@ame/pool/internal';
 import { createStrategy } from './worker/strategy.js';
 
 /**

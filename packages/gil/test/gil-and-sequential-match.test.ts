@@ -108,8 +108,10 @@ function replayInCommitOrder(report: RunReport, draws: readonly (Value | undefin
 
 describe('GilQueue and SequentialQueue', () => {
   test('GilQueue ordered (2 workers) equals SequentialQueue: results, errors, tasks, heap', async () => {
-    const expected = await runOn((heap) => new SequentialQueue({ heap, seed: 11, onError: 'continue' }));
-    const actual = await runOn((heap) => new GilQueue({ heap, workers: 2, ordered: true, seed: 11, onError: 'continue' }));
+    const expected = await runOn((heap) => new SequentialQueue({ heap, seed: 11, onError: 'continue', policy: 'parallel' }));
+    const actual = await runOn(
+      (heap) => new GilQueue({ heap, workers: 2, ordered: true, seed: 11, onError: 'continue', policy: 'parallel' }),
+    );
     expect(expected.report.errors.length).toBeGreaterThan(0); // the list does exercise failures
     expect(expected.report.tasks).toBeGreaterThan(CALLS.length); // ... and children
     expect(comparable(actual.report)).toEqual(comparable(expected.report));
@@ -118,9 +120,11 @@ describe('GilQueue and SequentialQueue', () => {
   });
 
   test('GilQueue unordered (2 workers) equals a sequential replay in its commit order', async () => {
-    const oracle = await runOn((heap) => new SequentialQueue({ heap, seed: 11, onError: 'continue' }));
+    const oracle = await runOn((heap) => new SequentialQueue({ heap, seed: 11, onError: 'continue', policy: 'parallel' }));
     for (let round = 0; round < 3; round++) {
-      const { report, heap } = await runOn((h) => new GilQueue({ heap: h, workers: 2, seed: 11, onError: 'continue' }));
+      const { report, heap } = await runOn(
+        (h) => new GilQueue({ heap: h, workers: 2, seed: 11, onError: 'continue', policy: 'parallel' }),
+      );
       expect(report.aborts).toBe(0);
       const failed = report.errors.map((e) => e.index);
       expect([...report.commitOrder, ...failed].sort((a, b) => a - b)).toEqual(Array.from({ length: report.tasks }, (_, i) => i));
@@ -133,11 +137,15 @@ describe('GilQueue and SequentialQueue', () => {
 
   test('reports name their executor and mode', async () => {
     const sequential = (
-      await runOn((heap) => new SequentialQueue({ heap, workers: 3, ordered: false, seed: 2, onError: 'continue' }))
+      await runOn(
+        (heap) => new SequentialQueue({ heap, workers: 3, ordered: false, seed: 2, onError: 'continue', policy: 'parallel' }),
+      )
     ).report;
-    const gilOrdered = (await runOn((heap) => new GilQueue({ heap, workers: 2, ordered: true, seed: 2, onError: 'continue' })))
+    const gilOrdered = (
+      await runOn((heap) => new GilQueue({ heap, workers: 2, ordered: true, seed: 2, onError: 'continue', policy: 'parallel' }))
+    ).report;
+    const gil = (await runOn((heap) => new GilQueue({ heap, workers: 2, seed: 2, onError: 'continue', policy: 'parallel' })))
       .report;
-    const gil = (await runOn((heap) => new GilQueue({ heap, workers: 2, seed: 2, onError: 'continue' }))).report;
     expect([sequential.mode, sequential.ordered, sequential.workers, sequential.seed]).toEqual(['sequential', true, 1, 2]);
     expect([gilOrdered.mode, gilOrdered.ordered, gilOrdered.workers]).toEqual(['gil', true, 2]);
     expect([gil.mode, gil.ordered, gil.workers]).toEqual(['gil', false, 2]);

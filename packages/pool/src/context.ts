@@ -1,4 +1,4 @@
-import { encodeValue, type Heap, type Value } from '@ame/stm';
+import { decodeValue, encodeValue, type Heap } from '@ame/stm';
 import { InvalidTaskError } from './errors.js';
 import { Random, deriveSeed } from './random.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
@@ -39,22 +39,33 @@ export interface TaskContext {
   inevitable(): void;
 }
 
-/** A child task as it leaves a committed parent: its descriptor bytes. */
-export type ChildDescriptor = Uint8Array;
+/** A child task as it leaves a committed parent: its task id and (copied) arguments. */
+export interface ChildTask {
+  readonly taskId: number;
+  readonly args: readonly unknown[];
+}
 
 /**
- * Encodes a task descriptor [module id, name, args] (also validates the arguments); the
- * module id comes from the batch's module table.
+ * Copies a task's arguments, checking that each is a Value (primitives as they are, the
+ * rest through the codec). Throws InvalidTaskError naming the task and the argument.
  */
-export function encodeTask(moduleId: number, ref: TaskRef, args: readonly unknown[]): Uint8Array {
-  try {
-    return encodeValue([moduleId, ref.name, args as Value[]], `${ref.name} arguments`);
-  } catch (error) {
-    if (error instanceof TypeError) {
-      throw new InvalidTaskError(`the arguments of task ${ref.name} must be Values: ${error.message}`);
+export function copyArgs(task: string, args: readonly unknown[]): unknown[] {
+  const out = new Array<unknown>(args.length);
+  for (let k = 0; k < args.length; k++) {
+    const arg = args[k];
+    if (arg === null || (typeof arg !== 'object' && typeof arg !== 'function' && typeof arg !== 'symbol')) {
+      out[k] = arg;
+      continue;
     }
-    throw error;
+    try {
+      out[k] = decodeValue(encodeValue(arg, `argument ${k + 1}`));
+    } catch (error) {
+      if (error instanceof TypeError)
+        throw new InvalidTaskError(`the arguments of task ${task} must be Values: ${error.message}`);
+      throw error;
+    }
   }
+  return out;
 }
 
 /** The executors' TaskContext: reset for every attempt, collecting children and callbacks. */
@@ -62,7 +73,7 @@ export class TaskContextImpl implements TaskContext {
   index = 0;
   attempt = 0;
   /** Children added by the current attempt, in order. */
-  readonly children: ChildDescriptor[] = [];
+  readonly children: ChildTask[] = [];
   /** afterCommit callbacks of the current attempt, in order. */
   readonly callbacks: (() => void)[] = [];
   /** Replays: children are checked, then discarded. */
@@ -78,21 +89,30 @@ export class TaskContextImpl implements TaskContext {
     private readonly becomeInevitable: (ctx: TaskContextImpl) => void,
     /** Turns an exported task function into its reference (the thread's TaskLoader). */
     private readonly refFor: (fn: unknown) => TaskRef | undefined,
-    /** Encodes a child's descriptor (module table of the batch). */
-    private readonly encode: (ref: TaskRef, args: readonly unknown[]) => Uint8Array,
+    /** The batch's task id of a child's reference (-1 where children are not enqueued). */
+    private readonly taskIdOf: (ref: TaskRef) => number,
   ) {}
 
   /** Prepares for one attempt of task `index` in `batch`. */
   reset(batch: number, index: number, attempt: number): void {
     this.index = index;
     this.attempt = attempt;
-    this.children.length = 0;
-    this.callbacks.length = 0;
+    if (this.children.length !== 0) this.children.length = 0;
+    if (this.callbacks.length !== 0) this.callbacks.length = 0;
     this.isInevitable = false;
-    this.stream.reset(deriveSeed(this.seed, batch, index));
+    this.batch = batch;
+    this.seeded = false;
   }
 
+  private batch = 0;
+  /** The random() stream is seeded on first use: tasks that never call it pay nothing. */
+  private seeded = false;
+
   random(): number {
+    if (!this.seeded) {
+      this.stream.reset(deriveSeed(this.seed, this.batch, this.index));
+      this.seeded = true;
+    }
     return this.stream.next();
   }
 
@@ -104,8 +124,9 @@ export class TaskContextImpl implements TaskContext {
         `ctx.add(${name}): the function is not an export of a task module; export it, or pass taskModule(url).${name}`,
       );
     }
-    const descriptor = this.encode(checkTaskRef(ref), args);
-    if (!this.dropChildren) this.children.push(descriptor);
+    const checked = checkTaskRef(ref);
+    const copied = copyArgs(checked.name, args);
+    if (!this.dropChildren) this.children.push({ taskId: this.taskIdOf(checked), args: copied });
   }
 
   afterCommit(fn: () => void): void {

@@ -2,14 +2,34 @@
  * Running one batch in one thread: the claim loop shared by every executor, and the steps
  * a strategy (unordered, ordered, GIL, sequential) composes to run a task. What differs
  * between executors is only *when* a task may commit; that is the strategy's job.
+ *
+ * One task's path, each layer entered once:
+ *   claim (SharedBatch.claim, chunks) -> load (BatchEnv.load: task id -> function, args
+ *   decoded from the record) -> strategy.run(env) -> env.attempt() -> commit ->
+ *   env.committed() / env.failed() (outcome and result into the shared per-task arrays,
+ *   FINISHED += 1) -> the report reads the arrays.
+ * Nothing is allocated per task on this path for numeric/boolean/short-string arguments
+ * and primitive results.
  */
 import { isMainThread } from 'node:worker_threads';
-import { decodeValue, encodeValue, type Heap, type TxControl, type Value } from '@ame/stm';
-import { TaskContextImpl, encodeTask } from './context.js';
+import { encodeValue, type Heap, type TxControl } from '@ame/stm';
+import { TaskContextImpl } from './context.js';
 import { AsyncTaskError, TaskValueError, serializeError, type SerializedError } from './errors.js';
+import { callWith } from './internal/descriptor.js';
 import type { TaskLoader } from './loader.js';
 import type { TaskHistory } from './report.js';
-import { CURRENT, FINISHED, STOP, WAKE, type SharedBatch } from './shared-batch.js';
+import {
+  CURRENT,
+  FAILED,
+  R_ENCODED,
+  R_FALSE,
+  R_NULL,
+  R_NUMBER,
+  R_TRUE,
+  R_UNDEFINED,
+  STOP,
+  type SharedBatch,
+} from './shared-batch.js';
 import type { TaskFunction } from './task-ref.js';
 
 /** Per-batch settings every thread of a run shares. */
@@ -23,19 +43,9 @@ export interface BatchOptions {
   dropChildren: boolean;
 }
 
-/** A claimed task: its index, descriptor, and function (or why it could not be loaded). */
-export interface ClaimedTask {
-  readonly index: number;
-  readonly name: string;
-  readonly args: Value[];
-  readonly fn: TaskFunction | Error;
-}
-
-/** A failed task as data. */
+/** A failed task as data (its name and arguments are read from the task log by the report). */
 export interface TaskFailure {
   index: number;
-  task: string;
-  args: Value[];
   attempt: number;
   phase: 'task' | 'afterCommit';
   error: SerializedError;
@@ -43,85 +53,141 @@ export interface TaskFailure {
 
 /** What one thread reports at the end of a batch. */
 export interface BatchOutput {
-  /** [index, encoded result] of the tasks this thread committed. */
+  /** [index, encoded result] of committed tasks whose result is not a primitive. */
   results: [number, Uint8Array][];
   failures: TaskFailure[];
   /** [key, aborted index, winner index or -1, count]. */
   conflicts: [string, number, number, number][];
   /** With recordHistory: the committed tasks' reads and writes. */
   history: TaskHistory[];
+  /** Tasks this thread ran. */
+  ran: number;
 }
 
-/** Decides when a claimed task may commit, and runs it to its end. */
+/** Decides when the current task may commit, and runs it to its end. */
 export interface Strategy {
-  /** Runs `task` until it committed, failed or was abandoned; always calls a finish step. */
-  run(task: ClaimedTask): void;
+  /** Runs `env`'s current task until it committed, failed or was abandoned; always calls a finish step. */
+  run(env: BatchEnv): void;
   /** Makes the running task unabortable (ctx.inevitable()); throws a retry signal if it must re-run first. */
   inevitable(ctx: TaskContextImpl): void;
+  /** Called before the thread waits for work and when it leaves the batch: give up anything held. */
+  idle?(): void;
 }
 
-/** The outcome of one attempt: an encoded result, or what was thrown. */
-export type Attempt = { ok: true; result: Uint8Array } | { ok: false; error: unknown };
-
-/** Everything a strategy works with in its thread. */
+/** Everything a strategy works with in its thread, and the task it is running. */
 export class BatchEnv {
   readonly control: TxControl;
-  readonly out: BatchOutput = { results: [], failures: [], conflicts: [], history: [] };
+  readonly out: BatchOutput = { results: [], failures: [], conflicts: [], history: [], ran: 0 };
   private readonly conflictCounts = new Map<string, number>();
   ctx!: TaskContextImpl;
+
+  /** The running task: index, function (or why it could not be loaded), arguments. */
+  index = -1;
+  fn: TaskFunction | Error = noTask;
+  readonly args: unknown[] = [];
+  private taskId = -1;
+  /** The last attempt's outcome: a result kind and its number or encoding, or the error thrown. */
+  private resultKind = 0;
+  private resultNum = 0;
+  private resultBytes: Uint8Array | undefined;
+  error: unknown;
 
   constructor(
     readonly heap: Heap,
     readonly batch: SharedBatch,
     readonly options: BatchOptions,
-    /** This thread's owner number in lock words (worker index; the main thread uses MAX_WORKERS - 1). */
+    /** This thread's owner number in lock words (worker index; the main thread uses MAIN_OWNER). */
     readonly owner: number,
   ) {
     this.control = heap.control();
   }
 
-  /** Runs the task function once inside the already begun transaction. */
-  attempt(task: ClaimedTask, attempt: number): Attempt {
-    this.ctx.reset(this.options.batch, task.index, attempt);
+  /** The running task's export name. */
+  get name(): string {
+    return this.batch.taskName(this.taskId).name;
+  }
+
+  /**
+   * Runs the task function once inside the already begun transaction. True: the result is
+   * kept for committed(). False: `error` holds what was thrown.
+   */
+  attempt(attempt: number): boolean {
+    const ctx = this.ctx;
+    ctx.reset(this.options.batch, this.index, attempt);
     try {
-      if (task.fn instanceof Error) throw task.fn;
-      const value = task.fn(this.ctx, ...(task.args as never[]));
-      if (isThenable(value)) {
-        // Silence the orphaned promise's rejection; the task has failed either way.
-        (value as Promise<unknown>).then(undefined, () => {});
-        throw new AsyncTaskError(task.name);
-      }
-      try {
-        return { ok: true, result: encodeValue(value, `${task.name} result`) };
-      } catch (error) {
-        throw new TaskValueError(task.name, 'result', error);
+      const fn = this.fn;
+      if (fn instanceof Error) throw fn;
+      const value = callWith(fn, ctx, this.args);
+      switch (typeof value) {
+        case 'number':
+          this.resultKind = R_NUMBER;
+          this.resultNum = value;
+          return true;
+        case 'boolean':
+          this.resultKind = value ? R_TRUE : R_FALSE;
+          return true;
+        case 'undefined':
+          this.resultKind = R_UNDEFINED;
+          return true;
+        default:
+          if (value === null) {
+            this.resultKind = R_NULL;
+            return true;
+          }
+          return this.encodeResult(value);
       }
     } catch (error) {
-      return { ok: false, error };
+      this.error = error;
+      return false;
+    }
+  }
+
+  private encodeResult(value: unknown): boolean {
+    if (isThenable(value)) {
+      // Silence the orphaned promise's rejection; the task has failed either way.
+      (value as Promise<unknown>).then(undefined, () => {});
+      this.error = new AsyncTaskError(this.name);
+      return false;
+    }
+    try {
+      this.resultBytes = encodeValue(value, `${this.name} result`);
+      this.resultKind = R_ENCODED;
+      return true;
+    } catch (error) {
+      this.error = new TaskValueError(this.name, 'result', error);
+      return false;
     }
   }
 
   /**
-   * After a successful commit of `task`: append its children (B2), take its place in the
-   * commit order, keep its result, run its afterCommit callbacks, count it finished.
+   * After a successful commit of the current task: append its children (B2), log its
+   * outcome and result, run its afterCommit callbacks, count it finished.
    */
-  committed(task: ClaimedTask, result: Uint8Array, attempt: number): void {
-    const ctx = this.ctx;
-    for (const child of ctx.children) this.batch.append(child, this.owner);
-    this.batch.recordOutcome(task.index, this.control.serialPoint, false);
-    this.out.results.push([task.index, result]);
+  committed(attempt: number): void {
+    const { ctx, batch, index } = this;
+    for (const child of ctx.children) batch.append(child.taskId, child.args, this.owner);
+    const kind = this.resultKind;
+    if (kind === R_NUMBER) {
+      batch.cover(index);
+      batch.nums[index] = this.resultNum;
+    } else if (kind === R_ENCODED) {
+      this.out.results.push([index, this.resultBytes!]);
+      this.resultBytes = undefined;
+    }
+    batch.recordOutcome(index, kind, this.control.serialPoint);
     if (this.options.recordHistory) {
       const history = this.control.history();
-      if (history) this.out.history.push({ index: task.index, task: task.name, ...history });
+      if (history) this.out.history.push({ index, task: this.name, ...history });
     }
-    for (const callback of ctx.callbacks) {
+    const callbacks = ctx.callbacks;
+    for (let k = 0; k < callbacks.length; k++) {
       try {
-        callback();
+        callbacks[k]!();
       } catch (error) {
-        this.fail(task, attempt, error, 'afterCommit');
+        this.fail(attempt, error, 'afterCommit');
       }
     }
-    this.finish();
+    batch.finish(this.owner);
   }
 
   /**
@@ -129,15 +195,15 @@ export class BatchEnv {
    * readsCurrent(), which sets its serial point): record it, stop the batch if asked,
    * count it finished.
    */
-  failed(task: ClaimedTask, attempt: number, error: unknown): void {
-    this.batch.recordOutcome(task.index, this.control.serialPoint, true);
-    this.fail(task, attempt, error, 'task');
-    this.finish();
+  failed(attempt: number, error: unknown): void {
+    this.batch.recordOutcome(this.index, FAILED, this.control.serialPoint);
+    this.fail(attempt, error, 'task');
+    this.batch.finish(this.owner);
   }
 
   /** A task given up because the batch is stopping: counted finished, nothing recorded. */
   abandoned(): void {
-    this.finish();
+    this.batch.finish(this.owner);
   }
 
   /** Records an abort caused by `key`, changed by task `winner` (-1 if not a task). */
@@ -151,6 +217,31 @@ export class BatchEnv {
     return Atomics.load(this.batch.control, STOP) !== 0;
   }
 
+  /**
+   * Makes task `index` the current one: its arguments and, if its module is loaded in
+   * this thread, its function (true). False: call loadModule() first (no await per task).
+   */
+  select(index: number, loader: TaskLoader): boolean {
+    this.index = index;
+    const taskId = this.batch.taskId(index);
+    this.taskId = taskId;
+    this.batch.args(index, this.args);
+    const fn = loader.byId(taskId);
+    if (fn === undefined) return false;
+    this.fn = fn;
+    return true;
+  }
+
+  /** Imports the current task's module (once per thread) and resolves its function, or the error. */
+  async loadModule(loader: TaskLoader): Promise<void> {
+    const { module, name } = this.batch.taskName(this.taskId);
+    try {
+      this.fn = await loader.load(module, name, this.taskId);
+    } catch (error) {
+      this.fn = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
   /** The output of this thread, with conflicts aggregated. */
   take(): BatchOutput {
     for (const [id, count] of this.conflictCounts) {
@@ -160,86 +251,84 @@ export class BatchEnv {
     return this.out;
   }
 
-  private fail(task: ClaimedTask, attempt: number, error: unknown, phase: 'task' | 'afterCommit'): void {
-    this.out.failures.push({ index: task.index, task: task.name, args: task.args, attempt, phase, error: serializeError(error) });
+  private fail(attempt: number, error: unknown, phase: 'task' | 'afterCommit'): void {
+    this.out.failures.push({ index: this.index, attempt, phase, error: serializeError(error) });
     if (this.options.onError === 'stop') Atomics.store(this.batch.control, STOP, 1);
-  }
-
-  private finish(): void {
-    Atomics.add(this.batch.control, FINISHED(this.owner), 1);
-    this.batch.wake();
   }
 }
 
+const noTask = new Error('no task loaded');
+
+/** When the claim loop of one thread should leave a batch that is not over (the inline policy). */
+export type LeaveCheck = (ran: number) => boolean;
+
 /**
- * The claim loop: takes task indices until the batch is over (B2) or stopping, loads each
- * task's function, and hands it to the strategy.
+ * The claim loop: takes task indices until the batch is over (B2), stopping, or `leave`
+ * says so; loads each task and hands it to the strategy.
  */
-export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLoader): Promise<BatchOutput> {
+export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLoader, leave?: LeaveCheck): Promise<BatchOutput> {
   const { batch } = env;
   env.ctx = new TaskContextImpl(
     env.heap,
     env.options.seed,
     (ctx) => strategy.inevitable(ctx),
     (fn) => loader.refFor(fn),
-    (ref, args) => encodeTask(batch.moduleId(ref.module, env.owner), ref, args),
+    (ref) => batch.taskIdOf(ref, env.owner),
   );
   env.ctx.dropChildren = env.options.dropChildren;
   // Recording is this batch's setting; the thread's own transactions get theirs back after.
   const recording = env.control.recordHistory;
   env.control.recordHistory = env.options.recordHistory;
   try {
-    return await claimLoop(env, strategy, loader);
+    return await claimLoop(env, strategy, loader, leave);
   } finally {
     env.control.recordHistory = recording;
   }
 }
 
-async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader): Promise<BatchOutput> {
-  const { batch } = env;
+async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader, leave?: LeaveCheck): Promise<BatchOutput> {
+  const { batch, owner } = env;
   const control = batch.control;
-  // Unordered runs claim small runs of tasks at once (less contention on NEXT); ordered
-  // runs claim one at a time, or a worker would hold consecutive turns and serialise.
+  // Unordered runs claim runs of tasks at once (less contention on NEXT); ordered runs
+  // claim one at a time, or a thread would hold consecutive turns and serialise.
   const chunk = env.options.ordered ? 1 : 16;
-  // On the main thread (SequentialQueue) yield to the event loop now and then, so that
-  // progress timers and other callbacks run during a long batch.
+  // On the main thread yield to the event loop now and then, so that progress timers and
+  // other callbacks run during a long batch.
   const yieldEveryMs = isMainThread ? 25 : Infinity;
   let lastYield = performance.now();
+  let claims = 0;
   let index = 0;
   let end = 0;
+  let ran = 0;
+  const isDone = (): boolean => batch.claimable() || batch.done() || Atomics.load(control, STOP) !== 0;
   while (!env.stopping) {
-    if (yieldEveryMs !== Infinity && (index & 31) === 0 && performance.now() - lastYield > yieldEveryMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      lastYield = performance.now();
-    }
     if (index >= end) {
-      const seen = Atomics.load(control, WAKE);
+      if (leave?.(ran)) break;
+      if (yieldEveryMs !== Infinity && (++claims & 7) === 0 && performance.now() - lastYield > yieldEveryMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       const first = batch.claim(chunk);
       if (first < 0) {
+        strategy.idle?.();
         if (batch.done()) break;
-        batch.waitForChange(seen, 50); // children may still come from running tasks
+        batch.waitUntil(isDone, 50); // children may still come from running tasks
         continue;
       }
       index = first;
       end = batch.claimEnd;
     }
-    Atomics.store(control, CURRENT(env.owner), index);
-    const [moduleId, name, args] = decodeValue(batch.descriptor(index)) as [number, string, Value[]];
-    const module = batch.moduleUrl(moduleId);
-    let fn: TaskFunction | Error | undefined = loader.loaded(module, name); // no await per task
-    if (fn === undefined) {
-      try {
-        fn = await loader.load(module, name);
-      } catch (error) {
-        fn = error instanceof Error ? error : new Error(String(error));
-      }
-    }
-    strategy.run({ index, name, args, fn });
-    Atomics.store(control, CURRENT(env.owner), -1);
+    Atomics.store(control, CURRENT(owner), index);
+    if (!env.select(index, loader)) await env.loadModule(loader);
+    strategy.run(env);
+    ran++;
     index++;
   }
+  strategy.idle?.();
+  Atomics.store(control, CURRENT(owner), -1);
   // Claimed but not run (the batch is stopping): count them finished so the end is seen.
-  if (index < end) Atomics.add(control, FINISHED(env.owner), end - index);
+  if (index < end) batch.finish(owner, end - index);
+  env.out.ran = ran;
   return env.take();
 }
 

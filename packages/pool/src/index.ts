@@ -21,17 +21,14 @@ export type {
   QueueOptions,
   RunMode,
   RunOptions,
+  RunPolicy,
   RunProgress,
   RunReport,
+  TaskHandle,
   TaskCall,
   TaskHistory,
   TaskId,
 } from './report.js';
 
-// For executor packages (@ame/transaction, @ame/gil): queues, the claim loop, strategies.
-export { BaseQueue, InlineQueue, MAIN_OWNER, PooledQueue } from './queue.js';
-export { BatchEnv, runBatch } from './execute.js';
-export type { Attempt, BatchOptions, BatchOutput, ClaimedTask, Strategy, TaskFailure } from './execute.js';
-export { TaskContextImpl } from './context.js';
-export { SharedBatch, COUNT, NEXT, FINISHED, TURN, STOP, COMMITS, LOCK, GATE, WAKE, ABORTS } from './shared-batch.js';
-export { WorkerPool } from './worker-pool.js';
+// Executor internals (queues, claim loop, strategies, batch words) live behind the
+// '@ame/pool/internal' subpath, for @ame/transaction, @ame/gil and @ame/check only.

@@ -2,21 +2,20 @@ import { TaskLoadError } from './errors.js';
 import type { TaskFunction, TaskRef } from './task-ref.js';
 
 /**
- * Imports task modules by URL, once per thread, and resolves export names to functions.
- * A failed import is remembered: every task of that module then fails with the same
- * TaskLoadError instead of importing again.
+ * Imports task modules by URL, once per thread, and resolves export names to functions,
+ * also by the batch's task id (an array lookup per task). A failed import is remembered:
+ * every task of that module then fails with the same TaskLoadError instead of importing again.
  */
 export class TaskLoader {
   private readonly modules = new Map<string, Record<string, unknown> | Error>();
   /** Exported functions of loaded modules, to turn `ctx.add(fn)` into a reference. */
   private readonly refs = new Map<unknown, TaskRef>();
+  /** Task id -> function, filled by load(). */
+  private readonly ids: (TaskFunction | undefined)[] = [];
 
-  /** The function if `module` is loaded and exports `name` as one; else undefined (use load). */
-  loaded(module: string, name: string): TaskFunction | undefined {
-    const loaded = this.modules.get(module);
-    if (loaded === undefined || loaded instanceof Error) return undefined;
-    const fn = loaded[name];
-    return typeof fn === 'function' ? (fn as TaskFunction) : undefined;
+  /** The function of task id `id` if load() resolved it in this thread. */
+  byId(id: number): TaskFunction | undefined {
+    return this.ids[id];
   }
 
   /** The reference of a function exported by a loaded task module, if it is one. */
@@ -24,8 +23,8 @@ export class TaskLoader {
     return this.refs.get(fn);
   }
 
-  /** The function `name` exported by `module`, importing it first if needed. */
-  async load(module: string, name: string): Promise<TaskFunction> {
+  /** The function `name` exported by `module`, importing it first if needed; remembered as task id `id`. */
+  async load(module: string, name: string, id?: number): Promise<TaskFunction> {
     let loaded = this.modules.get(module);
     if (loaded === undefined) {
       try {
@@ -59,6 +58,7 @@ export class TaskLoader {
         `the export ${JSON.stringify(name)} is a ${fn === null ? 'null' : typeof fn}, not a function`,
       );
     }
+    if (id !== undefined) this.ids[id] = fn as TaskFunction;
     return fn as TaskFunction;
   }
 }

@@ -1,26 +1,16 @@
 import os from 'node:os';
-import { decodeValue, type Heap, type Value } from '@ame/stm';
-import { encodeTask } from './context.js';
-import { InvalidTaskError, QueueClosedError, RunInProgressError, TaskError, rebuildError } from './errors.js';
-import { BatchEnv, runBatch, type BatchOptions, type BatchOutput, type Strategy } from './execute.js';
+import type { Heap } from '@ame/stm';
+import { copyArgs } from './context.js';
+import { InvalidTaskError, QueueClosedError, RunInProgressError } from './errors.js';
+import { BatchEnv, type BatchOptions, type BatchOutput, runBatch, type Strategy } from './execute.js';
 import { TaskLoader } from './loader.js';
-import { WorkerPool } from './worker-pool.js';
-import type {
-  ConflictPair,
-  ConflictStat,
-  QueueOptions,
-  RunMode,
-  RunOptions,
-  RunReport,
-  TaskCall,
-  TaskHistory,
-  TaskId,
-} from './report.js';
-import { ABORTS, COMMITS, COUNT, MAX_WORKERS, SharedBatch } from './shared-batch.js';
+import { warmUpOnce } from './internal/warm-up.js';
+import { buildReport } from './report-builder.js';
+import type { QueueOptions, RunMode, RunOptions, RunPolicy, RunReport, TaskHandle } from './report.js';
+import { INLINE, MAIN_OWNER, MAX_WORKERS, SharedBatch, SLOTS } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
+import { WorkerPool } from './worker-pool.js';
 
-/** The owner number the main thread uses in the batch's lock words. */
-export const MAIN_OWNER = MAX_WORKERS - 1;
 const PROGRESS_EVERY_MS = 50;
 
 /** Normalised queue options. */
@@ -33,6 +23,14 @@ export interface ResolvedOptions {
   maxAttempts: number;
   recordHistory: boolean;
   children: 'enqueue' | 'drop';
+  policy: 'auto' | 'parallel' | 'inline';
+}
+
+/** How one batch was executed: by which threads, and how many tasks ran on the calling thread. */
+export interface Execution {
+  outputs: BatchOutput[];
+  policy: RunPolicy;
+  inlineTasks: number;
 }
 
 /**
@@ -42,7 +40,8 @@ export interface ResolvedOptions {
 export abstract class BaseQueue {
   protected readonly options: ResolvedOptions;
   protected readonly batch = SharedBatch.create();
-  private pending: Uint8Array[] = [];
+  /** Tasks added while a run was in progress: they go into the next batch. */
+  private later: [TaskRef, unknown[]][] = [];
   private batchNumber = 0;
   private running = false;
   private closed = false;
@@ -51,17 +50,74 @@ export abstract class BaseQueue {
 
   constructor(options: QueueOptions, defaults: { workers?: number } = {}) {
     this.options = resolveOptions(options, defaults);
+    this.batch.reset(0);
   }
 
   /**
-   * Adds a task to the next batch and returns its index in that batch. The arguments are
-   * copied now: a value that is not a `Value` throws InvalidTaskError naming it.
+   * Adds a task to the next batch and returns its handle: its index in that batch, typed
+   * with the task's result (`report.result(handle)`). The arguments are copied now into
+   * shared memory: a value that is not a `Value` throws InvalidTaskError naming it, and
+   * nothing is added.
    */
-  add<A extends readonly unknown[], R>(task: TaskRef<A, R>, ...args: A): number {
+  add<A extends readonly unknown[], R>(task: TaskRef<A, R>, ...args: A): TaskHandle<R> {
     if (this.closed) throw new QueueClosedError();
     const ref = checkTaskRef(task);
-    this.pending.push(encodeTask(this.batch.moduleId(ref.module, MAIN_OWNER), ref, args));
-    return this.pending.length - 1;
+    if (this.running) {
+      this.later.push([ref, copyArgs(ref.name, args)]);
+      return (this.batch.staged + this.later.length - 1) as TaskHandle<R>;
+    }
+    return this.stage(ref, args) as TaskHandle<R>;
+  }
+
+  /**
+   * Adds one task per entry of `argsList` (each an argument tuple), all or nothing: if one
+   * entry is not valid, InvalidTaskError names it and none of them is added. Returns the
+   * handle of the first; the others follow it consecutively.
+   *
+   * @example
+   * const first = queue.addMany(tasks.transfer, pairs.map(([from, to]) => [from, to, 5]));
+   */
+  addMany<A extends readonly unknown[], R>(task: TaskRef<A, R>, argsList: readonly A[]): TaskHandle<R> {
+    if (this.closed) throw new QueueClosedError();
+    const ref = checkTaskRef(task);
+    if (!Array.isArray(argsList)) throw new InvalidTaskError(`addMany(${ref.name}) needs an array of argument tuples`);
+    for (let k = 0; k < argsList.length; k++) {
+      if (!Array.isArray(argsList[k])) {
+        throw new InvalidTaskError(`addMany(${ref.name}): entry ${k} must be an array of arguments, got ${typeof argsList[k]}`);
+      }
+    }
+    if (this.running) {
+      const first = this.batch.staged + this.later.length;
+      const copies = argsList.map((args, k) => [ref, copyArgs(`${ref.name} (entry ${k})`, args)] as [TaskRef, unknown[]]);
+      this.later.push(...copies);
+      return first as TaskHandle<R>;
+    }
+    const batch = this.batch;
+    const count = batch.staged;
+    const slots = Atomics.load(batch.control, SLOTS);
+    const first = count;
+    let k = 0;
+    try {
+      for (; k < argsList.length; k++) this.stage(ref, argsList[k]!, k);
+    } catch (error) {
+      batch.truncateStaged(count, slots); // all or nothing
+      throw error;
+    }
+    return first as TaskHandle<R>;
+  }
+
+  /** Writes one task into the next batch (not yet published); returns its index. */
+  private stage(ref: TaskRef, args: ArrayLike<unknown>, entry?: number): number {
+    const batch = this.batch;
+    try {
+      return batch.append(batch.taskIdOf(ref, MAIN_OWNER), args, MAIN_OWNER, false);
+    } catch (error) {
+      if (error instanceof TypeError) {
+        const where = entry === undefined ? '' : ` (entry ${entry})`;
+        throw new InvalidTaskError(`the arguments of task ${ref.name}${where} must be Values: ${error.message}`);
+      }
+      throw error;
+    }
   }
 
   /** Runs every task added since the last run (and their children); resolves to the report. */
@@ -70,14 +126,15 @@ export abstract class BaseQueue {
     if (this.running) throw new RunInProgressError('run()');
     this.running = true;
     const batchNumber = ++this.batchNumber;
-    this.batch.reset(batchNumber);
-    for (const descriptor of this.pending) this.batch.append(descriptor, MAIN_OWNER);
-    this.pending = [];
+    const batch = this.batch;
+    Atomics.store(batch.control, 0, batchNumber);
+    batch.publishStaged();
     const started = performance.now();
-    const progress = this.watchProgress(options);
-    let outputs: BatchOutput[];
+    const progress = watchProgress(batch, options);
+    let execution: Execution;
+    let report: RunReport;
     try {
-      outputs = await this.execute({
+      execution = await this.execute({
         batch: batchNumber,
         ordered: this.options.ordered,
         seed: this.options.seed,
@@ -86,11 +143,23 @@ export abstract class BaseQueue {
         recordHistory: this.options.recordHistory,
         dropChildren: this.options.children === 'drop',
       });
+      progress();
+      report = buildReport(batch, execution, {
+        mode: this.mode,
+        ordered: this.mode === 'sequential' ? true : this.options.ordered,
+        workers: this.mode === 'sequential' ? 1 : this.options.workers,
+        seed: this.options.seed,
+        recordHistory: this.options.recordHistory,
+        durationMs: performance.now() - started,
+      });
     } finally {
       progress();
+      batch.reset(batchNumber);
       this.running = false;
+      const later = this.later;
+      this.later = [];
+      for (const [ref, args] of later) this.stage(ref, args);
     }
-    const report = this.report(outputs, performance.now() - started);
     // Any counted failure stopped the batch (an afterCommit failure too): report it.
     const first = report.errors[0];
     if (this.options.onError === 'stop' && first) {
@@ -111,110 +180,32 @@ export abstract class BaseQueue {
   }
 
   /** Executes the published batch; resolves with every thread's output. */
-  protected abstract execute(options: BatchOptions): Promise<BatchOutput[]>;
+  protected abstract execute(options: BatchOptions): Promise<Execution>;
 
   protected abstract shutdown(): Promise<void>;
+}
 
-  private watchProgress(options: RunOptions): () => void {
-    const onProgress = options.onProgress;
-    if (!onProgress) return () => {};
-    const control = this.batch.control;
-    const tick = (): void => {
-      const finished = this.batch.finished();
-      onProgress({ committed: Atomics.load(control, COMMITS), finished, total: Atomics.load(control, COUNT) });
-    };
-    const timer = setInterval(tick, PROGRESS_EVERY_MS);
-    return () => {
-      clearInterval(timer);
-      tick();
-    };
-  }
-
-  private report(outputs: BatchOutput[], durationMs: number): RunReport {
-    const batch = this.batch;
-    const count = Atomics.load(batch.control, COUNT);
-    const names = new Map<number, string>();
-    const nameOf = (index: number): string => {
-      let name = names.get(index);
-      if (name === undefined) {
-        name = (decodeValue(batch.descriptor(index)) as [string, string])[1];
-        names.set(index, name);
-      }
-      return name;
-    };
-    const results = new Array<Value | undefined>(count).fill(undefined);
-    const errors: TaskError[] = [];
-    const conflictMap = new Map<string, { count: number; pairs: Map<string, ConflictPair> }>();
-    for (const output of outputs) {
-      for (const [index, bytes] of output.results) results[index] = decodeValue(bytes);
-      for (const f of output.failures) {
-        errors.push(
-          new TaskError(
-            { index: f.index, task: f.task, args: f.args, attempt: f.attempt, phase: f.phase },
-            rebuildError(f.error),
-          ),
-        );
-      }
-      for (const [key, aborted, winner, n] of output.conflicts) {
-        let stat = conflictMap.get(key);
-        if (!stat) conflictMap.set(key, (stat = { count: 0, pairs: new Map() }));
-        stat.count += n;
-        const id = `${aborted}:${winner}`;
-        const before = stat.pairs.get(id);
-        const winnerId: TaskId | null = winner >= 0 && winner < count ? { index: winner, task: nameOf(winner) } : null;
-        stat.pairs.set(id, {
-          aborted: { index: aborted, task: nameOf(aborted) },
-          winner: winnerId,
-          count: (before?.count ?? 0) + n,
-        });
-      }
-    }
-    errors.sort((a, b) => a.index - b.index || (a.phase === 'task' ? -1 : 1));
-    const conflicts: ConflictStat[] = [...conflictMap]
-      .map(([key, stat]) => ({
-        key,
-        count: stat.count,
-        pairs: [...stat.pairs.values()].sort((a, b) => b.count - a.count).slice(0, 10),
-      }))
-      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
-    const commitOrder = batch.serialOrder(true);
-    const serialOrder = batch.serialOrder(false);
-    let history: (TaskHistory | undefined)[] | undefined;
-    let calls: TaskCall[] | undefined;
-    if (this.options.recordHistory) {
-      history = new Array<TaskHistory | undefined>(count).fill(undefined);
-      for (const output of outputs) for (const h of output.history) history[h.index] = h;
-      calls = [];
-      for (let index = 0; index < count; index++) {
-        const [moduleId, task, args] = decodeValue(batch.descriptor(index)) as [number, string, Value[]];
-        calls.push({ module: batch.moduleUrl(moduleId), task, args });
-      }
-    }
-    return {
-      mode: this.mode,
-      ordered: this.mode === 'sequential' ? true : this.options.ordered,
-      workers: this.mode === 'sequential' ? 1 : this.options.workers,
-      seed: this.options.seed,
-      tasks: count,
-      commits: commitOrder.length,
-      aborts: Atomics.load(batch.control, ABORTS),
-      results,
-      errors,
-      commitOrder,
-      serialOrder,
-      conflicts,
-      durationMs,
-      ...(history ? { history, calls } : {}),
-    };
-  }
+function watchProgress(batch: SharedBatch, options: RunOptions): () => void {
+  const onProgress = options.onProgress;
+  if (!onProgress) return () => {};
+  const tick = (): void => onProgress(batch.progress());
+  const timer = setInterval(tick, PROGRESS_EVERY_MS);
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    tick();
+  };
 }
 
 function resolveOptions(options: QueueOptions, defaults: { workers?: number }): ResolvedOptions {
   if (!options || typeof options !== 'object')
     throw new InvalidTaskError('queue options must be an object with at least { heap }');
   const heap = options.heap as Partial<Heap> | undefined;
-  if (!heap || typeof heap.control !== 'function' || !heap.handle)
+  if (!heap || typeof heap.control !== 'function' || !heap.handle) {
     throw new InvalidTaskError('queue option heap must be a Heap from @ame/stm (Heap.create())');
+  }
   const workers = options.workers ?? defaults.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS - 1) {
     throw new InvalidTaskError(`queue option workers must be an integer from 1 to ${MAX_WORKERS - 1}, got ${String(workers)}`);
@@ -229,6 +220,10 @@ function resolveOptions(options: QueueOptions, defaults: { workers?: number }): 
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new InvalidTaskError(`queue option maxAttempts must be an integer >= 1, got ${String(maxAttempts)}`);
   }
+  const policy = options.policy ?? 'auto';
+  if (policy !== 'auto' && policy !== 'parallel' && policy !== 'inline') {
+    throw new InvalidTaskError(`queue option policy must be 'auto', 'parallel' or 'inline', got ${String(policy)}`);
+  }
   return {
     heap: options.heap,
     workers,
@@ -238,6 +233,7 @@ function resolveOptions(options: QueueOptions, defaults: { workers?: number }): 
     maxAttempts,
     recordHistory: options.recordHistory === true,
     children: checkChildren(options.children),
+    policy: process.env.AME_FAULT ? 'parallel' : policy,
   };
 }
 
@@ -246,17 +242,91 @@ function checkChildren(children: unknown): 'enqueue' | 'drop' {
   throw new InvalidTaskError(`queue option children must be 'enqueue' or 'drop', got ${String(children)}`);
 }
 
+/**
+ * The adaptive policy (`policy: 'auto'`): the calling thread runs the batch's first tasks
+ * itself, timing them. Tasks too small to pay for a round trip to the workers (mean under
+ * PARALLEL_MIN_TASK_US, or too little work left) finish inline, as SequentialQueue would
+ * run them, with the executor's own commit rules; bigger ones go to the workers, which
+ * claim the rest. Re-decided every SAMPLE_MS, so a batch whose tasks grow goes parallel.
+ * While the workers are still starting the calling thread does not wait for them; await
+ * `queue.ready()` to start a batch with warm workers.
+ */
+const SAMPLE_MS = 1;
+/** Consecutive windows that must find the tasks big enough. */
+const CONFIRMATIONS = 3;
+/** Mean task time (µs, measured inline) from which workers pay off. */
+const PARALLEL_MIN_TASK_US = 4;
+/** Work left (ms, estimated) below which waking the workers is not worth it. */
+const PARALLEL_MIN_WORK_MS = 0.3;
+
 /** A queue whose batches run on a pool of worker threads with the strategy module `strategy`. */
 export abstract class PooledQueue extends BaseQueue {
   private readonly pool: WorkerPool;
+  private readonly loader = new TaskLoader();
+  /** The strategy for the calling thread, imported when the queue is created. */
+  private readonly mainStrategy: Promise<(env: BatchEnv) => Strategy>;
 
-  protected constructor(options: QueueOptions, strategy: URL) {
+  protected constructor(options: QueueOptions, strategyUrl: URL) {
     super(options);
-    this.pool = new WorkerPool(this.options.workers, this.options.heap.handle, this.batch, strategy.href);
+    this.pool = new WorkerPool(this.options.workers, this.options.heap.handle, this.batch, strategyUrl.href);
+    this.pool.warm(); // workers start (and warm up) now, not at the first run
+    this.mainStrategy = import(strategyUrl.href)
+      .then((m: { createStrategy(env: BatchEnv): Strategy }) => m.createStrategy)
+      .then(async (create) => {
+        await warmUpOnce(create);
+        return create;
+      });
+    this.mainStrategy.catch(() => {}); // surfaces at the first run
   }
 
-  protected execute(options: BatchOptions): Promise<BatchOutput[]> {
-    return this.pool.run(options);
+  protected async execute(options: BatchOptions): Promise<Execution> {
+    const policy = this.options.policy;
+    if (policy === 'parallel') return { outputs: await this.pool.run(options), policy: 'parallel', inlineTasks: 0 };
+    const createStrategy = await this.mainStrategy;
+    const env = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
+    const control = this.batch.control;
+    let leftInline = false;
+    // Timing starts after the first task (it may import modules). CONFIRMATIONS windows in
+    // a row must find the tasks big enough: a preemption of this thread, or code that V8
+    // has not optimised yet in the first milliseconds, does not count.
+    let wall0 = 0;
+    let ran0 = 0;
+    let big = 0;
+    // Workers still starting (their warm-up competes for the cores): keep going inline.
+    const leave = (ran: number): boolean => {
+      if (policy === 'inline' || ran === 0) return false;
+      if (ran0 === 0 || !this.pool.started) {
+        wall0 = performance.now();
+        ran0 = ran;
+        return false;
+      }
+      const now = performance.now();
+      if (now - wall0 < SAMPLE_MS) return false;
+      const meanMs = (now - wall0) / (ran - ran0);
+      wall0 = now;
+      ran0 = ran;
+      big = meanMs * 1000 >= PARALLEL_MIN_TASK_US && this.batch.unclaimed() * meanMs >= PARALLEL_MIN_WORK_MS ? big + 1 : 0;
+      leftInline = big >= CONFIRMATIONS;
+      return leftInline;
+    };
+    Atomics.store(control, INLINE, 1);
+    let main: BatchOutput;
+    try {
+      main = await runBatch(env, createStrategy(env), this.loader, leave);
+    } finally {
+      Atomics.store(control, INLINE, 0);
+    }
+    if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran };
+    return { outputs: [main, ...(await this.pool.run(options))], policy: 'parallel', inlineTasks: main.ran };
+  }
+
+  /**
+   * Resolves once the workers have started and warmed up (they start when the queue is
+   * created). Optional: run() waits for them when it needs them; await this first to keep
+   * worker start-up (tens of ms) out of a timed first batch.
+   */
+  async ready(): Promise<void> {
+    await Promise.all([this.pool.ready(), this.mainStrategy]);
   }
 
   protected shutdown(): Promise<void> {
@@ -273,11 +343,19 @@ export abstract class InlineQueue extends BaseQueue {
     private readonly strategy: (env: BatchEnv) => Strategy,
   ) {
     super(options, { workers: 1 });
+    warmUpOnce(strategy).catch(() => {});
   }
 
-  protected async execute(options: BatchOptions): Promise<BatchOutput[]> {
+  /** Resolves once this thread's runtime is warm (done once per process, at creation). */
+  async ready(): Promise<void> {
+    await warmUpOnce(this.strategy);
+  }
+
+  protected async execute(options: BatchOptions): Promise<Execution> {
+    await warmUpOnce(this.strategy);
     const env = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
-    return [await runBatch(env, this.strategy(env), this.loader)];
+    const output = await runBatch(env, this.strategy(env), this.loader);
+    return { outputs: [output], policy: 'inline', inlineTasks: output.ran };
   }
 
   protected async shutdown(): Promise<void> {}

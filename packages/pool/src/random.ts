@@ -6,13 +6,15 @@
 /** Mixes three 32-bit integers into one seed (murmur3-style finaliser per step). */
 export function deriveSeed(seed: number, batch: number, index: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const part of [batch, index]) {
-    h = Math.imul(h ^ (part >>> 0), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return h >>> 0;
+  h = mix(h, batch);
+  return mix(h, index) >>> 0;
+}
+
+function mix(h: number, part: number): number {
+  h = Math.imul(h ^ (part >>> 0), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** mulberry32: a fast 32-bit generator; returns floats in [0, 1). */

@@ -48,6 +48,15 @@ export interface TaskHistory {
   readonly version: number;
 }
 
+/**
+ * What `add()` returns: the task's index in its batch (a number), typed with the task's
+ * result so that `report.result(handle)` is typed too.
+ */
+export type TaskHandle<R = unknown> = number & { readonly __result?: R };
+
+/** How a batch was executed: on the calling thread only, or (also) on the workers. */
+export type RunPolicy = 'inline' | 'parallel';
+
 /** What `run()` resolves to. */
 export interface RunReport {
   readonly mode: RunMode;
@@ -73,6 +82,23 @@ export interface RunReport {
   /** Keys that caused aborts, worst first. */
   readonly conflicts: readonly ConflictStat[];
   readonly durationMs: number;
+  /**
+   * How the batch ran: 'inline' (all on the calling thread: the tasks were too small to pay
+   * for the workers, or policy 'inline'), or 'parallel' (workers ran the tasks after the
+   * first `inlineTasks`, which the calling thread ran while timing them).
+   */
+  readonly policy: RunPolicy;
+  /** Tasks run on the calling thread. */
+  readonly inlineTasks: number;
+  /**
+   * The result of the task added as `handle`, typed by the task's return type; undefined
+   * for a failed task.
+   *
+   * @example
+   * const h = queue.add(tasks.transfer, 1, 2, 50); // TaskHandle<boolean>
+   * const moved: boolean | undefined = (await queue.run()).result(h);
+   */
+  result<R>(handle: TaskHandle<R>): R | undefined;
   /** With `recordHistory`: each committed task's reads and writes, by index. */
   readonly history?: readonly (TaskHistory | undefined)[];
   /** With `recordHistory`: every task's call by index, children included. */
@@ -103,6 +129,14 @@ export interface QueueOptions {
    * for replaying a recorded run task by task (its children are replayed explicitly).
    */
   children?: 'enqueue' | 'drop';
+  /**
+   * Where a batch runs. 'auto' (default): the calling thread times the first tasks and
+   * runs the batch itself when tasks are too small to gain from workers (a few µs), else
+   * hands the rest to the workers; `report.policy` says which. 'parallel': always on the
+   * workers (tests of concurrency, tasks that may crash or hang). 'inline': always on the
+   * calling thread. Ignored by SequentialQueue. Forced to 'parallel' when AME_FAULT is set.
+   */
+  policy?: 'auto' | 'parallel' | 'inline';
 }
 
 /** A task as it was added: module URL, export name, arguments. */

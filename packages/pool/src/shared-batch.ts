@@ -1,54 +1,72 @@
 /**
- * The shared memory of a batch: a control block of Int32 words and three growable logs
- * (task descriptors, their offsets, the commit order). Tasks are dispatched through it:
- * workers claim indices with CAS, no message per task.
+ * The shared memory of a batch: a control block of Int32 words, a task table, the task
+ * record log, and per-task outcome arrays. Tasks are dispatched through it (threads claim
+ * indices with CAS, no message per task) and their outcomes come back through it (no
+ * message per task either; only results that are not primitives travel by message, once
+ * per thread and batch).
  *
  * ## Control block (Int32 words; words written often sit on cache lines of their own)
  * | word  | name      | meaning                                           | written by          | how         |
  * |-------|-----------|---------------------------------------------------|---------------------|-------------|
  * |   0   | BATCH     | batch number, 1 for the first run                 | main, between runs  | store       |
  * |  16   | COUNT     | tasks published in the log                        | holder of LOG_LOCK  | store       |
- * |  32   | NEXT      | next task index to claim                          | workers             | CAS         |
+ * |  32   | NEXT      | next task index to claim                          | claimers            | CAS         |
  * |  48   | TURN      | ordered mode: the index allowed to commit next    | the task at its turn| store       |
  * |  64   | STOP      | 1: stop (a failure, onError 'stop'); 2: abort     | any                 | store       |
- * |  80   | COMMITS   | outcomes logged (commits and failures)            | finishing worker    | add         |
- * |  96   | LOCK      | global lock (GIL, inevitable token): 0 or owner+1 | workers             | CAS / store |
- * | 112   | GATE      | unordered commits in progress                     | committing workers  | add / sub   |
+ * |  80   | INLINE    | 1 while the main thread runs tasks (policy)       | main                | store       |
+ * |  96   | LOCK      | global lock (GIL, inevitable token): 0 or owner+1 | claimers            | CAS / store |
+ * |  97   | GIL_WAITERS | threads sleeping on LOCK (GIL strategy)         | GIL waiters         | add / sub   |
  * | 128   | LOG_LOCK  | append lock of the logs: 0 or owner+1             | appenders           | CAS / store |
- * | 129   | BYTES     | bytes used in the descriptor log                  | holder of LOG_LOCK  | store       |
- * | 130   | MODULES   | module URLs in the module table (never reset)     | holder of LOG_LOCK  | store       |
- * | 131   | MOD_BYTES | bytes used in the module table                    | holder of LOG_LOCK  | store       |
- * | 144   | WAKE      | bumped when waiters should re-check               | any                 | add         |
- * | 145   | WAITERS   | threads sleeping in waitForChange                 | waiters             | add / sub   |
- * | 160   | ABORTS    | aborted attempts (conflicts) in this batch        | workers             | add         |
+ * | 129   | SLOTS     | 8-byte slots used in the record log               | holder of LOG_LOCK  | store       |
+ * | 130   | TASKS     | entries in the task table (never reset)           | holder of LOG_LOCK  | store       |
+ * | 131   | TAB_BYTES | bytes used in the task table                      | holder of LOG_LOCK  | store       |
+ * | 144   | WAKE      | bumped when waiters should re-check               | any, if WAITERS > 0 | add         |
+ * | 145   | WAITERS   | threads registered in waitForChange               | waiters             | add / sub   |
+ * | 160   | ABORTS    | aborted attempts (conflicts) in this batch        | claimers            | add         |
  * | 176+16o   | CURRENT o  | index owner o is running, -1 idle             | owner o             | store       |
  * | 176+16o+1 | FINISHED o | tasks owner o finished (committed, failed, abandoned) | owner o     | add         |
+ * | 176+16o+2 | GATE o     | 1 while owner o commits unordered (R2)        | owner o             | store       |
  * Owners are worker indices 0..MAX_WORKERS-2 and the main thread, MAX_WORKERS-1.
  *
+ * ## Per-task arrays (by task index; grown by the appender under LOG_LOCK before COUNT covers the index)
+ * | array   | type | meaning                                                        | written by         |
+ * |---------|------|----------------------------------------------------------------|--------------------|
+ * | starts  | i32  | first slot of the task's record in the record log              | appender           |
+ * | outcome | i32  | 0 none/abandoned, else a result kind (committed) or FAILED      | the finishing owner |
+ * | nums    | f64  | the numeric result (outcome R_NUMBER)                          | the finishing owner |
+ * | points  | f64  | the task's place in the heap's serial order (TxControl.serialPoint) | finishing owner |
+ * Each entry is written once per batch by the one thread that finished the task, before
+ * it counts the task in FINISHED (Atomics.add): whoever sees the batch done reads them all.
+ *
  * Invariants:
- *  B1. A task's descriptor and offsets are written before COUNT covers it (Atomics.store
- *      under LOG_LOCK): a worker that claims index i < COUNT reads a complete descriptor.
- *  B2. Children are appended by their parent's worker after the parent committed and
+ *  B1. A task's record and starts entry are written before COUNT covers it (Atomics.store
+ *      under LOG_LOCK): a thread that claims index i < COUNT reads a complete record.
+ *  B2. Children are appended by their parent's thread after the parent committed and
  *      before its owner's FINISHED counts the parent: when the sum of FINISHED (read
  *      before COUNT) equals COUNT, no task is running and none can appear: the batch is over.
  *  B3. In ordered mode TURN == i only while task i is the next to commit; it is advanced
- *      exactly once per task (committed, failed or abandoned), by that task's worker.
- *  B4. Module table entries (u32 length, UTF-16 units) are written before MODULES covers
- *      them, and never change: a module id means the same URL for the queue's lifetime.
+ *      exactly once per task (committed, failed or abandoned), by that task's thread.
+ *  B4. Task table entries are written before TASKS covers them and never change: a task id
+ *      means the same (module URL, export name) for the queue's lifetime.
+ *  B5. WAKE is bumped only when WAITERS > 0. A waiter registers (WAITERS += 1) before it
+ *      re-checks its condition; a waker changes the state before it reads WAITERS. Both
+ *      are sequentially consistent, so either the waker sees the waiter or the waiter sees
+ *      the change: no wake-up is lost.
  */
+import { type TaskRecordWriter, readArgs, writeRecord } from './internal/descriptor.js';
 
 export const BATCH = 0;
 export const COUNT = 16;
 export const NEXT = 32;
 export const TURN = 48;
 export const STOP = 64;
-export const COMMITS = 80;
+export const INLINE = 80;
 export const LOCK = 96;
-export const GATE = 112;
+export const GIL_WAITERS = 97;
 export const LOG_LOCK = 128;
-export const BYTES = 129;
-export const MODULES = 130;
-export const MOD_BYTES = 131;
+export const SLOTS = 129;
+export const TASKS = 130;
+export const TAB_BYTES = 131;
 export const WAKE = 144;
 export const WAITERS = 145;
 export const ABORTS = 160;
@@ -58,44 +76,80 @@ const OWNER_WORDS = 16;
 export const CURRENT = (o: number): number => OWNERS + OWNER_WORDS * o;
 /** Word of owner `o`'s finished-task count. */
 export const FINISHED = (o: number): number => OWNERS + OWNER_WORDS * o + 1;
+/** Word of owner `o`'s unordered commit gate (R2 of the transaction strategy). */
+export const GATE = (o: number): number => OWNERS + OWNER_WORDS * o + 2;
 export const MAX_WORKERS = 256;
+/** The owner number the main thread uses in the batch's lock words. */
+export const MAIN_OWNER = MAX_WORKERS - 1;
 
-const MAX_LOG_BYTES = 1 << 30;
+/** Outcome kinds: a committed task's result kind, or FAILED. */
+export const R_NONE = 0;
+export const R_NUMBER = 1;
+export const R_FALSE = 2;
+export const R_TRUE = 3;
+export const R_UNDEFINED = 4;
+export const R_NULL = 5;
+/** A result that is not a primitive: its encoding travels in the thread's batch output. */
+export const R_ENCODED = 6;
+export const FAILED = 7;
+
+/**
+ * Re-checks before a waiter sleeps: a turn or a finish usually comes within microseconds,
+ * and a futex wake-up costs tens of them (it would make ordered hand-offs slow).
+ */
+const SPINS_BEFORE_SLEEP = 2000;
+const MAX_LOG_SLOTS = 1 << 27;
 const MAX_TASKS = 1 << 26;
 
 /** Structured-cloneable: passed to workers once, at start. */
 export interface SharedBatchHandle {
   readonly control: SharedArrayBuffer;
-  readonly modules: SharedArrayBuffer;
-  readonly offsets: SharedArrayBuffer;
-  readonly bytes: SharedArrayBuffer;
-  readonly order: SharedArrayBuffer;
+  readonly table: SharedArrayBuffer;
+  readonly log: SharedArrayBuffer;
+  readonly starts: SharedArrayBuffer;
+  readonly outcome: SharedArrayBuffer;
+  readonly nums: SharedArrayBuffer;
   readonly points: SharedArrayBuffer;
 }
 
-export class SharedBatch {
+/** A task table entry as this thread knows it. */
+export interface TaskName {
+  readonly module: string;
+  readonly name: string;
+}
+
+export class SharedBatch implements TaskRecordWriter {
   readonly control: Int32Array;
-  /** Fixed-length views of the growable logs, re-made when they grew (see `views`). */
-  private offsets: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-  private order: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private points: Float64Array<ArrayBufferLike> = new Float64Array(0);
-  /** This thread's copy of the module table: id -> URL, URL -> id. */
-  private readonly moduleUrls: string[] = [];
-  private readonly moduleIds = new Map<string, number>();
+  /** Fixed-length views of the growable buffers, re-made when they grew (see `views`). */
+  logF64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  logI32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  logU16: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
+  logU8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  starts: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  outcome: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  nums: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  points: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  /** This thread's copy of the task table: id -> name, key -> id. */
+  private readonly taskNames: TaskName[] = [];
+  private readonly taskIds = new Map<string, number>();
+  /** One-entry cache of taskId (adding the same task in a loop costs no lookup). */
+  private lastRef: object | undefined;
+  private lastId = -1;
 
   private constructor(readonly handle: SharedBatchHandle) {
     this.control = new Int32Array(handle.control);
+    this.views();
   }
 
   static create(): SharedBatch {
     return new SharedBatch({
       control: new SharedArrayBuffer(4 * (OWNERS + OWNER_WORDS * MAX_WORKERS)),
-      modules: new SharedArrayBuffer(4096, { maxByteLength: 1 << 24 }),
-      offsets: new SharedArrayBuffer(8 * 1024, { maxByteLength: 8 * MAX_TASKS }),
-      bytes: new SharedArrayBuffer(64 * 1024, { maxByteLength: MAX_LOG_BYTES }),
-      order: new SharedArrayBuffer(4 * 1024, { maxByteLength: 4 * MAX_TASKS }),
-      points: new SharedArrayBuffer(8 * 1024, { maxByteLength: 8 * MAX_TASKS }),
+      table: new SharedArrayBuffer(4096, { maxByteLength: 1 << 24 }),
+      log: new SharedArrayBuffer(256 * 1024, { maxByteLength: 8 * MAX_LOG_SLOTS }),
+      starts: new SharedArrayBuffer(16 * 1024, { maxByteLength: 4 * MAX_TASKS }),
+      outcome: new SharedArrayBuffer(16 * 1024, { maxByteLength: 4 * MAX_TASKS }),
+      nums: new SharedArrayBuffer(32 * 1024, { maxByteLength: 8 * MAX_TASKS }),
+      points: new SharedArrayBuffer(32 * 1024, { maxByteLength: 8 * MAX_TASKS }),
     });
   }
 
@@ -103,106 +157,183 @@ export class SharedBatch {
     return new SharedBatch(handle);
   }
 
-  /** Main thread, between batches: empties the logs and counters for batch `batch`. */
+  /** Main thread, between batches (no other thread touches the batch): empties it for batch `batch`. */
   reset(batch: number): void {
     const c = this.control;
-    for (const word of [COUNT, NEXT, TURN, STOP, COMMITS, LOCK, GATE, LOG_LOCK, BYTES, ABORTS]) Atomics.store(c, word, 0);
+    const count = Atomics.load(c, COUNT);
+    this.views();
+    this.outcome.fill(0, 0, Math.min(count, this.outcome.length));
+    for (const word of [COUNT, NEXT, TURN, STOP, INLINE, LOCK, GIL_WAITERS, LOG_LOCK, SLOTS, ABORTS]) Atomics.store(c, word, 0);
     for (let o = 0; o < MAX_WORKERS; o++) {
       Atomics.store(c, CURRENT(o), -1);
       Atomics.store(c, FINISHED(o), 0);
+      Atomics.store(c, GATE(o), 0);
     }
     Atomics.store(c, BATCH, batch);
   }
 
-  /** Appends a task descriptor (B1); returns its index. `owner` identifies the appender. */
-  append(descriptor: Uint8Array, owner: number): number {
+  // ---------------------------------------------------------------- appending (B1)
+
+  /**
+   * Appends one task record (B1) and returns its index; `publish` false leaves COUNT alone
+   * (the main thread adds a whole batch before run() publishes it). Throws a TypeError
+   * naming the argument if one is not a Value; nothing is appended then.
+   */
+  append(taskId: number, args: ArrayLike<unknown>, owner: number, publish = true): number {
     const c = this.control;
-    this.lock(LOG_LOCK, owner);
+    // Staging happens between runs, on the main thread alone: no lock needed (B1 holds
+    // through publishStaged's store of COUNT).
+    if (publish) this.lock(LOG_LOCK, owner);
     try {
-      const index = Atomics.load(c, COUNT);
-      const at = Atomics.load(c, BYTES);
-      ensure(this.handle.bytes, at + descriptor.length);
-      ensure(this.handle.offsets, 8 * (index + 1));
-      this.views();
-      this.bytes.set(descriptor, at);
-      this.offsets[2 * index] = at;
-      this.offsets[2 * index + 1] = descriptor.length;
-      Atomics.store(c, BYTES, at + descriptor.length);
-      Atomics.store(c, COUNT, index + 1); // B1: publish
+      const index = publish ? Atomics.load(c, COUNT) : this.staged;
+      this.reserveTasks(index + 1);
+      const start = Atomics.load(c, SLOTS);
+      const end = writeRecord(this, start, taskId, args);
+      this.starts[index] = start;
+      Atomics.store(c, SLOTS, end);
+      if (publish)
+        Atomics.store(c, COUNT, index + 1); // B1: publish
+      else this.staged = index + 1;
       return index;
     } finally {
-      Atomics.store(c, LOG_LOCK, 0);
+      if (publish) Atomics.store(c, LOG_LOCK, 0);
     }
   }
 
-  /** The descriptor bytes of task `index` < COUNT (a view into shared memory: decode, do not keep). */
-  descriptor(index: number): Uint8Array {
-    if (2 * index + 1 >= this.offsets.length) this.views();
-    const at = this.offsets[2 * index]!;
-    const length = this.offsets[2 * index + 1]!;
-    if (at + length > this.bytes.length) this.views();
-    return this.bytes.subarray(at, at + length);
+  /** Tasks appended with publish false, not yet covered by COUNT (main thread only). */
+  staged = 0;
+
+  /** Publishes the staged tasks (main thread, between batches). */
+  publishStaged(): void {
+    Atomics.store(this.control, COUNT, this.staged); // B1
+    this.staged = 0;
   }
 
-  /** The id of module `url` in the module table, adding it if new (B4). */
-  moduleId(url: string, owner: number): number {
-    let id = this.moduleIds.get(url);
-    if (id !== undefined) return id;
-    this.syncModules();
-    id = this.moduleIds.get(url);
+  /** Drops staged tasks from `count` on (a bulk add that failed half-way), and their records. */
+  truncateStaged(count: number, slots: number): void {
+    this.staged = count;
+    Atomics.store(this.control, SLOTS, slots);
+  }
+
+  /** TaskRecordWriter: makes the record log hold `slots` 8-byte slots. */
+  reserveSlots(slots: number): void {
+    if (slots <= this.logF64.length) return;
+    if (slots > MAX_LOG_SLOTS) throw new RangeError(`task log full: ${slots} slots needed, the limit is ${MAX_LOG_SLOTS}`);
+    grow(this.handle.log, 8 * slots);
+    this.views();
+  }
+
+  private reserveTasks(n: number): void {
+    if (n <= this.starts.length && n <= this.outcome.length && n <= this.nums.length && n <= this.points.length) return;
+    if (n > MAX_TASKS) throw new RangeError(`task log full: at most ${MAX_TASKS} tasks per batch`);
+    grow(this.handle.starts, 4 * n);
+    grow(this.handle.outcome, 4 * n);
+    grow(this.handle.nums, 8 * n);
+    grow(this.handle.points, 8 * n);
+    this.views();
+  }
+
+  /** Makes sure the per-task views cover `index` (another thread may have grown them). */
+  cover(index: number): void {
+    if (index >= this.starts.length || index >= this.outcome.length || index >= this.points.length) this.views();
+  }
+
+  /** Re-makes the fixed-length views over the buffers' current lengths. */
+  views(): void {
+    const h = this.handle;
+    this.logF64 = new Float64Array(h.log, 0, h.log.byteLength >> 3);
+    this.logI32 = new Int32Array(h.log, 0, h.log.byteLength >> 2);
+    this.logU16 = new Uint16Array(h.log, 0, h.log.byteLength >> 1);
+    this.logU8 = new Uint8Array(h.log, 0, h.log.byteLength);
+    this.starts = new Int32Array(h.starts, 0, h.starts.byteLength >> 2);
+    this.outcome = new Int32Array(h.outcome, 0, h.outcome.byteLength >> 2);
+    this.nums = new Float64Array(h.nums, 0, h.nums.byteLength >> 3);
+    this.points = new Float64Array(h.points, 0, h.points.byteLength >> 3);
+  }
+
+  // ---------------------------------------------------------------- reading records
+
+  /** The task id of task `index` < COUNT (claimed by this thread, or the batch is over). */
+  taskId(index: number): number {
+    return this.logI32[2 * this.starts[index]!]!;
+  }
+
+  /** The arguments of task `index` (as for taskId), decoded into `out` (length set); returns `out`. */
+  args(index: number, out: unknown[]): unknown[] {
+    return readArgs(this, this.starts[index]!, out);
+  }
+
+  // ---------------------------------------------------------------- task table (B4)
+
+  /** The id of task (`ref.module`, `ref.name`) in the task table, adding it if new (B4). */
+  taskIdOf(ref: TaskName, owner: number): number {
+    if (ref === this.lastRef) return this.lastId;
+    const key = `${ref.name}\u0000${ref.module}`;
+    let id = this.taskIds.get(key);
+    if (id === undefined) id = this.addTask(ref, key, owner);
+    this.lastRef = ref;
+    this.lastId = id;
+    return id;
+  }
+
+  private addTask(ref: TaskName, key: string, owner: number): number {
+    this.syncTasks();
+    let id = this.taskIds.get(key);
     if (id !== undefined) return id;
     this.lock(LOG_LOCK, owner);
     try {
-      this.syncModules(); // another thread may have added it meanwhile
-      id = this.moduleIds.get(url);
+      this.syncTasks(); // another thread may have added it meanwhile
+      id = this.taskIds.get(key);
       if (id !== undefined) return id;
-      const at = Atomics.load(this.control, MOD_BYTES);
-      ensure(this.handle.modules, at + 4 + 2 * url.length);
-      const view = new DataView(this.handle.modules);
-      view.setUint32(at, url.length, true);
-      for (let k = 0; k < url.length; k++) view.setUint16(at + 4 + 2 * k, url.charCodeAt(k), true);
-      Atomics.store(this.control, MOD_BYTES, at + 4 + 2 * url.length);
-      Atomics.store(this.control, MODULES, this.moduleUrls.length + 1); // B4: publish
-      this.syncModules();
-      return this.moduleIds.get(url)!;
+      let at = Atomics.load(this.control, TAB_BYTES);
+      grow(this.handle.table, at + 8 + 2 * (ref.module.length + ref.name.length));
+      const view = new DataView(this.handle.table);
+      for (const text of [ref.module, ref.name]) {
+        view.setUint32(at, text.length, true);
+        for (let k = 0; k < text.length; k++) view.setUint16(at + 4 + 2 * k, text.charCodeAt(k), true);
+        at += 4 + 2 * text.length;
+      }
+      Atomics.store(this.control, TAB_BYTES, at);
+      Atomics.store(this.control, TASKS, this.taskNames.length + 1); // B4: publish
+      this.syncTasks();
+      return this.taskIds.get(key)!;
     } finally {
       Atomics.store(this.control, LOG_LOCK, 0);
     }
   }
 
-  /** The URL of module `id`. */
-  moduleUrl(id: number): string {
-    if (id >= this.moduleUrls.length) this.syncModules();
-    const url = this.moduleUrls[id];
-    if (url === undefined) throw new RangeError(`unknown task module id ${id}`);
-    return url;
+  /** The module URL and export name of task id `id`. */
+  taskName(id: number): TaskName {
+    if (id >= this.taskNames.length) this.syncTasks();
+    const name = this.taskNames[id];
+    if (name === undefined) throw new RangeError(`unknown task id ${id}`);
+    return name;
   }
 
-  /** Reads module table entries this thread has not seen yet. */
-  private syncModules(): void {
-    const count = Atomics.load(this.control, MODULES);
-    if (count === this.moduleUrls.length) return;
-    const view = new DataView(this.handle.modules);
+  /** Reads task table entries this thread has not seen yet. */
+  private syncTasks(): void {
+    const count = Atomics.load(this.control, TASKS);
+    if (count === this.taskNames.length) return;
+    const view = new DataView(this.handle.table);
     let at = 0;
-    for (let id = 0; id < count; id++) {
+    const read = (): string => {
       const length = view.getUint32(at, true);
-      if (id >= this.moduleUrls.length) {
-        let url = '';
-        for (let k = 0; k < length; k++) url += String.fromCharCode(view.getUint16(at + 4 + 2 * k, true));
-        this.moduleUrls.push(url);
-        this.moduleIds.set(url, id);
-      }
+      let text = '';
+      for (let k = 0; k < length; k++) text += String.fromCharCode(view.getUint16(at + 4 + 2 * k, true));
       at += 4 + 2 * length;
+      return text;
+    };
+    for (let id = 0; id < count; id++) {
+      const module = read();
+      const name = read();
+      if (id >= this.taskNames.length) {
+        this.taskNames.push({ module, name });
+        this.taskIds.set(`${name}\u0000${module}`, id);
+      }
     }
   }
 
-  /** Re-makes the fixed-length views over the logs' current lengths. */
-  private views(): void {
-    this.offsets = new Int32Array(this.handle.offsets, 0, this.handle.offsets.byteLength >> 2);
-    this.bytes = new Uint8Array(this.handle.bytes, 0, this.handle.bytes.byteLength);
-    this.order = new Int32Array(this.handle.order, 0, this.handle.order.byteLength >> 2);
-    this.points = new Float64Array(this.handle.points, 0, this.handle.points.byteLength >> 3);
-  }
+  // ---------------------------------------------------------------- claiming and finishing
 
   /**
    * Claims up to `max` consecutive unclaimed indices; returns the first (the claim ends at
@@ -217,13 +348,49 @@ export class SharedBatch {
       const end = Math.min(count, next + Math.max(1, Math.min(max, Math.floor((count - next) / 16))));
       if (Atomics.compareExchange(c, NEXT, next, end) === next) {
         this.claimEnd = end;
+        // B1: the records and per-task entries below COUNT were written (and the buffers
+        // grown) before COUNT was stored; make this thread's views cover them.
+        if (this.logF64.length < Atomics.load(c, SLOTS) || end > this.starts.length || end > this.outcome.length) this.views();
         return next;
       }
     }
   }
 
+  /** True if a published task is not claimed yet. */
+  claimable(): boolean {
+    return Atomics.load(this.control, NEXT) < Atomics.load(this.control, COUNT);
+  }
+
+  /** Published tasks not claimed yet. */
+  unclaimed(): number {
+    return Math.max(0, Atomics.load(this.control, COUNT) - Atomics.load(this.control, NEXT));
+  }
+
+  /** Progress so far: committed and finished tasks, tasks known (a scan of the outcome array). */
+  progress(): { committed: number; finished: number; total: number } {
+    const finished = this.finished();
+    const total = Atomics.load(this.control, COUNT);
+    this.views();
+    let committed = 0;
+    for (let i = 0; i < total; i++) {
+      const kind = this.outcome[i]!;
+      if (kind !== R_NONE && kind !== FAILED) committed++;
+    }
+    return { committed, finished: Math.min(finished, total), total };
+  }
+
   /** End (exclusive) of the last claim. */
   claimEnd = 0;
+
+  /**
+   * Logs the outcome of task `index` (a result kind, or FAILED) at `point` in the heap's
+   * serial order (TxControl.serialPoint). Plain stores: FINISHED's Atomics.add publishes them.
+   */
+  recordOutcome(index: number, kind: number, point: number): void {
+    this.cover(index);
+    this.points[index] = point;
+    this.outcome[index] = kind;
+  }
 
   /** Tasks finished so far, all owners (B2: read before COUNT when checking for the end). */
   finished(): number {
@@ -232,60 +399,68 @@ export class SharedBatch {
     return total;
   }
 
-  /**
-   * Logs the outcome of task `index`: committed, or failed (its error counted), at
-   * `point` in the heap's serial order (TxControl.serialPoint).
-   */
-  recordOutcome(index: number, point: number, failed: boolean): void {
-    const position = Atomics.add(this.control, COMMITS, 1);
-    if (position >= this.order.length || position >= this.points.length) {
-      ensure(this.handle.order, 4 * (position + 1));
-      ensure(this.handle.points, 8 * (position + 1));
-      this.views();
-    }
-    this.points[position] = point;
-    Atomics.store(this.order, position, failed ? ~index : index); // the point is read after this
-  }
-
-  /**
-   * Finished tasks in serial order (by point; ties in log order): running them one by one
-   * in this order gives the run's results. `committedOnly` leaves failures out.
-   */
-  serialOrder(committedOnly: boolean): number[] {
-    const n = Atomics.load(this.control, COMMITS);
-    this.views();
-    const entries: [number, number][] = [];
-    for (let k = 0; k < n; k++) {
-      const index = Atomics.load(this.order, k);
-      if (committedOnly && index < 0) continue;
-      entries.push([this.points[k]!, index < 0 ? ~index : index]);
-    }
-    return entries.sort((a, b) => a[0] - b[0]).map((e) => e[1]);
-  }
-
   /** True when every published task has finished (B2). */
   done(): boolean {
     const finished = this.finished(); // B2: before COUNT
     return finished >= Atomics.load(this.control, COUNT);
   }
 
-  /** Wakes every thread waiting for a change (new tasks, a turn, a finish, stop). */
-  wake(): void {
-    Atomics.add(this.control, WAKE, 1);
-    // Waiters register before they re-check and sleep, so a notify is only owed to them.
-    if (Atomics.load(this.control, WAITERS) !== 0) Atomics.notify(this.control, WAKE);
+  /** Counts one task of `owner` finished (B2) and wakes waiters (B5). */
+  finish(owner: number, n = 1): void {
+    Atomics.add(this.control, FINISHED(owner), n);
+    this.wake();
   }
 
   /**
-   * Waits until WAKE moves past `seen` (read before the caller's last check), spinning a
-   * little first (changes usually come within microseconds), then sleeping up to `ms`.
+   * Finished tasks in serial order (by point; ties by index: tasks that tie wrote nothing,
+   * so their order does not matter). `committedOnly` leaves failures out.
    */
-  waitForChange(seen: number, ms: number): void {
+  serialOrder(committedOnly: boolean): number[] {
+    const count = Atomics.load(this.control, COUNT);
+    this.views();
+    const outcome = this.outcome;
+    const points = this.points;
+    const picked: number[] = [];
+    let sorted = true;
+    let last = -Infinity;
+    for (let i = 0; i < count; i++) {
+      const kind = outcome[i]!;
+      if (kind === R_NONE || (committedOnly && kind === FAILED)) continue;
+      const p = points[i]!;
+      if (p < last) sorted = false;
+      last = p;
+      picked.push(i);
+    }
+    if (sorted) return picked; // sequential, ordered and GIL runs: already in order
+    return sortByPoint(picked, points);
+  }
+
+  // ---------------------------------------------------------------- waiting (B5)
+
+  /** Wakes every thread waiting for a change (new tasks, a turn, a finish, stop). */
+  wake(): void {
     const c = this.control;
-    for (let spin = 0; spin < 2000; spin++) if (Atomics.load(c, WAKE) !== seen) return;
-    Atomics.add(c, WAITERS, 1);
-    Atomics.wait(c, WAKE, seen, ms);
-    Atomics.sub(c, WAITERS, 1);
+    if (Atomics.load(c, WAITERS) === 0) return; // B5: nobody registered
+    Atomics.add(c, WAKE, 1);
+    Atomics.notify(c, WAKE);
+  }
+
+  /**
+   * Waits until `ready()` holds, spinning a little first (changes usually come within
+   * microseconds), then sleeping in slices of up to `ms` (B5).
+   */
+  waitUntil(ready: () => boolean, ms: number): void {
+    const c = this.control;
+    Atomics.add(c, WAITERS, 1); // B5: register before re-checking
+    try {
+      for (let spin = 0; ; spin++) {
+        const seen = Atomics.load(c, WAKE);
+        if (ready()) return;
+        if (spin > SPINS_BEFORE_SLEEP) Atomics.wait(c, WAKE, seen, ms);
+      }
+    } finally {
+      Atomics.sub(c, WAITERS, 1);
+    }
   }
 
   /** Spin-then-sleep lock on `word`, owned by `owner` (a small integer >= 0). */
@@ -302,8 +477,36 @@ export class SharedBatch {
   }
 }
 
+/**
+ * Sorts task indices by serial point, ties by index. Points are commit versions or
+ * version + 0.5, so 2 * (point - min) is an integer: when it fits, each (point, index)
+ * pair packs into one exact double and the engine's numeric sort does the work.
+ */
+function sortByPoint(indices: number[], points: Float64Array<ArrayBufferLike>): number[] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const i of indices) {
+    const p = points[i]!;
+    if (p < min) min = p;
+    if (p > max) max = p;
+  }
+  const span = 2 * (max - min) + 1;
+  if (span * 2 ** 26 < 2 ** 53) {
+    const keys = new Float64Array(indices.length);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      keys[k] = 2 * (points[i]! - min) * 2 ** 26 + i;
+    }
+    keys.sort();
+    const out = new Array<number>(keys.length);
+    for (let k = 0; k < keys.length; k++) out[k] = keys[k]! % 2 ** 26;
+    return out;
+  }
+  return indices.sort((a, b) => points[a]! - points[b]! || a - b);
+}
+
 /** Grows a growable SharedArrayBuffer to hold `bytes` (doubling); RangeError past its max. */
-function ensure(buffer: SharedArrayBuffer, bytes: number): void {
+function grow(buffer: SharedArrayBuffer, bytes: number): void {
   if (buffer.byteLength >= bytes) return;
   const target = Math.min(buffer.maxByteLength, Math.max(bytes, buffer.byteLength * 2));
   if (target < bytes) throw new RangeError(`task log full: needs ${bytes} bytes, the limit is ${buffer.maxByteLength}`);

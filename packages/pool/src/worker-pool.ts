@@ -25,6 +25,21 @@ export class WorkerPool {
     private readonly strategy: string,
   ) {}
 
+  /** True once every worker has started and warmed up. */
+  get started(): boolean {
+    return this.workers !== undefined;
+  }
+
+  /** Resolves once every worker has started and warmed up. */
+  async ready(): Promise<void> {
+    await this.start();
+  }
+
+  /** Starts the workers now, in the background (a failure surfaces at the next run). */
+  warm(): void {
+    this.start().catch(() => {});
+  }
+
   /** Runs one batch on every worker; resolves with each worker's output. */
   async run(options: BatchOptions): Promise<BatchOutput[]> {
     const workers = await this.start();

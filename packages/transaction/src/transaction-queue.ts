@@ -1,4 +1,5 @@
-import { PooledQueue, type QueueOptions, type RunMode } from '@ame/pool';
+import type { QueueOptions, RunMode } from '@ame/pool';
+import { PooledQueue } from '@ame/pool/internal';
 
 /**
  * Runs many small tasks in parallel on worker threads, each as a transaction over the

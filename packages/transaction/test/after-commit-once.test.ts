@@ -47,7 +47,7 @@ describe.each([
     const log = logFile();
     const heap = Heap.create();
     const hot = heap.tvar('hot', 0);
-    const queue = new TransactionQueue({ heap, workers: 2, ordered, maxAttempts, onError: 'continue' });
+    const queue = new TransactionQueue({ heap, workers: 2, ordered, maxAttempts, onError: 'continue', policy: 'parallel' });
     try {
       for (let i = 0; i < TASKS; i++) queue.add(tasks.bump, log, fails(i), 20_000);
       const report = await queue.run();
@@ -77,7 +77,7 @@ describe('a throwing afterCommit callback', () => {
     const log = logFile();
     const heap = Heap.create();
     const hot = heap.tvar('hot', 0);
-    const queue = new TransactionQueue({ heap, workers: 2, onError: 'continue' });
+    const queue = new TransactionQueue({ heap, workers: 2, onError: 'continue', policy: 'parallel' });
     try {
       queue.add(tasks.commitThenCallbackThrows, log);
       for (let i = 0; i < 5; i++) queue.add(tasks.bump, log, false, 0);
@@ -106,7 +106,7 @@ describe('a throwing afterCommit callback', () => {
     const log = logFile();
     const heap = Heap.create();
     const hot = heap.tvar('hot', 0);
-    const queue = new TransactionQueue({ heap, workers: 2, ordered: true, onError: 'stop' });
+    const queue = new TransactionQueue({ heap, workers: 2, ordered: true, onError: 'stop', policy: 'parallel' });
     try {
       queue.add(tasks.commitThenCallbackThrows, log);
       for (let i = 0; i < 50; i++) queue.add(tasks.bump, log, false, 0);

@@ -36,7 +36,13 @@ describe.each([
   test(`${TASKS} read-modify-writes finish with the exact count`, async () => {
     const heap = Heap.create();
     const hot = heap.tvar('hot', 0);
-    const queue = new TransactionQueue({ heap, workers: 2, ordered, ...(maxAttempts ? { maxAttempts } : {}) });
+    const queue = new TransactionQueue({
+      heap,
+      workers: 2,
+      ordered,
+      policy: 'parallel',
+      ...(maxAttempts ? { maxAttempts } : {}),
+    });
     try {
       for (let i = 0; i < TASKS; i++) queue.add(tasks.incrementHot);
       const report = await runWithin(queue, DEADLINE_MS);
@@ -73,7 +79,7 @@ describe.each([
   test(`${TASKS} TCounter.add calls finish exactly, with no conflict on the counter`, async () => {
     const heap = Heap.create();
     const hits = heap.tcounter('hits', 0);
-    const queue = new TransactionQueue({ heap, workers: 2, ordered });
+    const queue = new TransactionQueue({ heap, workers: 2, ordered, policy: 'parallel' });
     try {
       for (let i = 0; i < TASKS; i++) queue.add(tasks.addHit);
       const report = await runWithin(queue, DEADLINE_MS);

@@ -62,7 +62,8 @@ describe('ordered TransactionQueue equals SequentialQueue', () => {
         const actual = await twoBatches(
           balances,
           calls,
-          (heap) => new TransactionQueue({ heap, workers, ordered: true, seed: runSeed, onError: 'continue' }),
+          (heap) =>
+            new TransactionQueue({ heap, workers, ordered: true, seed: runSeed, onError: 'continue', policy: 'parallel' }),
         );
         expect(actual, `${workers} workers`).toEqual(expected);
       }
@@ -100,7 +101,7 @@ describe('ordered TransactionQueue equals SequentialQueue', () => {
     const [actual] = await twoBatches(
       balances,
       calls,
-      (heap) => new TransactionQueue({ heap, workers: 2, ordered: true, onError: 'continue' }),
+      (heap) => new TransactionQueue({ heap, workers: 2, ordered: true, onError: 'continue', policy: 'parallel' }),
     );
     expect(expected!.results).toEqual([1, { sum: 210, total: 1 }]);
     expect(actual!.results).toEqual(expected!.results);

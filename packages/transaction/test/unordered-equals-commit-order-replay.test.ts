@@ -31,7 +31,14 @@ const byIndex = (a: number, b: number): number => a - b;
 /** Runs `calls` unordered on 2 workers on a fresh heap; the report and final heap. */
 async function runUnordered(balances: number[], calls: Call[], runSeed: number) {
   const heap = setupBank(balances);
-  const queue = new TransactionQueue({ heap, workers: 2, seed: runSeed, onError: 'continue', recordHistory: true });
+  const queue = new TransactionQueue({
+    heap,
+    workers: 2,
+    seed: runSeed,
+    onError: 'continue',
+    recordHistory: true,
+    policy: 'parallel',
+  });
   try {
     addCalls(queue, calls);
     const report = await queue.run();

@@ -3,14 +3,15 @@
  * validation off, see fixtures/broken-strategy.mjs), and its Executor for the checker.
  * Nothing of this is reachable from the public API of any package.
  */
-import { PooledQueue, type QueueOptions, type RunMode } from '@ame/pool';
+import type { QueueOptions, RunMode } from '@ame/pool';
+import { PooledQueue } from '@ame/pool/internal';
 import type { Executor } from '../../src/index.js';
 
 export class BrokenStmQueue extends PooledQueue {
   protected readonly mode: RunMode = 'transaction';
 
   constructor(options: QueueOptions) {
-    super(options, new URL('../fixtures/broken-strategy.mjs', import.meta.url));
+    super({ policy: 'parallel', ...options }, new URL('../fixtures/broken-strategy.mjs', import.meta.url));
   }
 }
 

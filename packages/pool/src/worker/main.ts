@@ -1,13 +1,15 @@
 /**
  * Entry point of every pool worker: attaches the heap and the batch memory once, imports
- * the executor's strategy module, then runs one batch per 'run' message until 'close'.
+ * the executor's strategy module, warms the runtime up, then runs one batch per 'run'
+ * message until 'close'.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Heap, type HeapHandle } from '@ame/stm';
 import { serializeError } from '../errors.js';
-import { BatchEnv, runBatch, type BatchOptions, type Strategy } from '../execute.js';
+import { BatchEnv, type BatchOptions, type BatchOutput, runBatch, type Strategy } from '../execute.js';
 import { TaskLoader } from '../loader.js';
 import { SharedBatch, type SharedBatchHandle } from '../shared-batch.js';
+import { warmUp } from '../internal/warm-up.js';
 
 interface WorkerData {
   heap: HeapHandle;
@@ -19,15 +21,16 @@ interface WorkerData {
 export type ToWorker = { type: 'run'; options: BatchOptions } | { type: 'close' };
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; batch: number; output: import('../execute.js').BatchOutput }
+  | { type: 'done'; batch: number; output: BatchOutput }
   | { type: 'fatal'; error: import('../errors.js').SerializedError };
 
 const data = workerData as WorkerData;
 const port = parentPort!;
+const { createStrategy } = (await import(data.strategy)) as { createStrategy(env: BatchEnv): Strategy };
+await warmUp(createStrategy);
 const heap = Heap.attach(data.heap);
 const batch = SharedBatch.attach(data.batch);
 const loader = new TaskLoader();
-const { createStrategy } = (await import(data.strategy)) as { createStrategy(env: BatchEnv): Strategy };
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {

@@ -15,8 +15,11 @@
  *      now (extend: every read still current, else it re-runs), and advances TURN exactly
  *      once, when it finishes (B3). While it holds the turn nobody else commits, so a re-run at
  *      the turn (after a conflict) reads current state and commits.
- *  R2. Unordered: commits run inside GATE (a count of committers); an inevitable task
- *      holds LOCK and waits for GATE to drain, so none commits while it runs.
+ *  R2. Unordered: a commit runs inside its thread's GATE word (1 while committing, set
+ *      before LOCK is checked); an inevitable task takes LOCK, then waits until every
+ *      GATE is 0, so none commits while it runs. Both sides store, then load the other's
+ *      word (sequentially consistent): one of them always sees the other. Per-thread
+ *      gates keep commits of different threads off a shared cache line.
  *  R3. An exception counts only if the task's reads are current at its commit point;
  *      otherwise the task is re-run, as after any conflict.
  *  R4. After maxAttempts aborts a task runs exclusive from its start (turn or LOCK first,
@@ -25,17 +28,16 @@
  *      if a read went stale it re-runs the task from the start (RETRY), still exclusive.
  */
 import {
-  GATE,
-  LOCK,
-  STOP,
-  TURN,
-  WAKE,
   ABORTS,
   type BatchEnv,
-  type ClaimedTask,
+  GATE,
+  LOCK,
+  MAX_WORKERS,
+  STOP,
   type Strategy,
+  TURN,
   type TaskContextImpl,
-} from '@ame/pool';
+} from '@ame/pool/internal';
 
 /** Thrown through user code by inevitable() to re-run the task; not an Error, no stack. */
 const RETRY: unique symbol = Symbol('ame.retry');
@@ -49,19 +51,20 @@ class TransactionStrategy implements Strategy {
 
   constructor(private readonly env: BatchEnv) {}
 
-  run(task: ClaimedTask): void {
+  run(): void {
     const { env } = this;
     const { ordered, maxAttempts } = env.options;
-    this.current = task.index;
+    const index = env.index;
+    this.current = index;
     this.exclusive = false;
     for (let attempt = 0; ; attempt++) {
       if (!ordered && env.stopping) return this.end(() => env.abandoned());
       if (attempt >= maxAttempts && !this.exclusive && !this.takeExclusive()) {
         return this.end(() => env.abandoned()); // R4 (batch aborted while waiting)
       }
-      env.control.begin(task.index + 1);
-      const outcome = env.attempt(task, attempt);
-      if (!outcome.ok && outcome.error === ABANDON) {
+      env.control.begin(index + 1);
+      const ok = env.attempt(attempt);
+      if (!ok && env.error === ABANDON) {
         env.control.abort('conflict');
         return this.end(() => env.abandoned());
       }
@@ -77,23 +80,23 @@ class TransactionStrategy implements Strategy {
       const gated = !ordered && !this.exclusive;
       if (gated) this.enterGate();
       try {
-        if (!outcome.ok) {
-          if (outcome.error !== RETRY && env.control.readsCurrent()) {
+        if (!ok) {
+          if (env.error !== RETRY && env.control.readsCurrent()) {
             env.control.abort('error'); // R3: the error is the task's own
-            return this.end(() => env.failed(task, attempt, outcome.error));
+            return this.end(() => env.failed(attempt, env.error));
           }
-          this.lost(task);
+          this.lost(index);
           continue;
         }
         // R1: at its turn an ordered task moves its snapshot to now, re-running if a read
         // went stale. This also covers attempts that wrote nothing, which commit() alone
         // never validates, and places them in the serial order at their turn.
         if (ordered && !env.control.extend()) {
-          this.lost(task);
+          this.lost(index);
           continue;
         }
-        if (env.control.commit()) return this.end(() => env.committed(task, outcome.result, attempt));
-        this.lost(task);
+        if (env.control.commit()) return this.end(() => env.committed(attempt));
+        this.lost(index);
       } finally {
         if (gated) this.leaveGate();
       }
@@ -108,11 +111,11 @@ class TransactionStrategy implements Strategy {
   }
 
   /** Bookkeeping of a conflict abort: the key and the task that won. */
-  private lost(task: ClaimedTask): void {
+  private lost(index: number): void {
     const { env } = this;
     const conflict = env.control.conflict();
     if (env.control.active) env.control.abort('conflict');
-    if (conflict) env.conflict(task.index, conflict.key, conflict.writer - 1);
+    if (conflict) env.conflict(index, conflict.key, conflict.writer - 1);
     Atomics.add(env.batch.control, ABORTS, 1);
   }
 
@@ -123,7 +126,7 @@ class TransactionStrategy implements Strategy {
     if (env.options.ordered) {
       finish();
       Atomics.store(control, TURN, this.current + 1); // R1 / B3: exactly once per task
-      env.batch.wake();
+      env.batch.wake(); // B5
     } else {
       finish();
       if (this.exclusive) env.batch.unlock(LOCK);
@@ -139,8 +142,9 @@ class TransactionStrategy implements Strategy {
     } else {
       env.batch.lock(LOCK, env.owner);
       const control = env.batch.control;
-      for (let g = Atomics.load(control, GATE); g !== 0; g = Atomics.load(control, GATE)) {
-        Atomics.wait(control, GATE, g, 1); // R2: let commits in flight finish
+      for (let o = 0; o < MAX_WORKERS; o++) {
+        // R2: LOCK is held (stored); now let commits in flight finish.
+        while (Atomics.load(control, GATE(o)) !== 0) Atomics.wait(control, GATE(o), 1, 1);
       }
     }
     this.exclusive = true;
@@ -150,31 +154,34 @@ class TransactionStrategy implements Strategy {
   /** Ordered: blocks until TURN reaches this task; false if the batch is aborted (STOP 2). */
   private waitTurn(): boolean {
     const control = this.env.batch.control;
-    for (;;) {
-      const seen = Atomics.load(control, WAKE);
-      if (Atomics.load(control, TURN) === this.current) return true;
-      if (Atomics.load(control, STOP) === 2) return false;
-      this.env.batch.waitForChange(seen, 20);
-    }
+    if (Atomics.load(control, TURN) !== this.current) this.env.batch.waitUntil(this.turnOrAbort, 20);
+    return Atomics.load(control, TURN) === this.current;
   }
+
+  private readonly turnOrAbort = (): boolean => {
+    const control = this.env.batch.control;
+    return Atomics.load(control, TURN) === this.current || Atomics.load(control, STOP) === 2;
+  };
 
   /** R2: enter the commit gate unless an inevitable task holds LOCK. */
   private enterGate(): void {
     const control = this.env.batch.control;
+    const gate = GATE(this.env.owner);
     for (;;) {
-      Atomics.add(control, GATE, 1);
+      Atomics.store(control, gate, 1); // R2: gate first, then look at LOCK
       const holder = Atomics.load(control, LOCK);
       if (holder === 0) return;
-      Atomics.sub(control, GATE, 1);
-      Atomics.notify(control, GATE);
+      Atomics.store(control, gate, 0);
+      Atomics.notify(control, gate);
       Atomics.wait(control, LOCK, holder, 1);
     }
   }
 
   private leaveGate(): void {
     const control = this.env.batch.control;
-    Atomics.sub(control, GATE, 1);
-    if (Atomics.load(control, LOCK) !== 0) Atomics.notify(control, GATE);
+    const gate = GATE(this.env.owner);
+    Atomics.store(control, gate, 0);
+    if (Atomics.load(control, LOCK) !== 0) Atomics.notify(control, gate);
   }
 }
 

@@ -1,0 +1,105 @@
+/**
+ * Builds a RunReport from the batch's shared per-task arrays (outcome kind, numeric
+ * result, serial point) and the threads' outputs (non-primitive results, failures,
+ * conflicts, history). Runs on the main thread after every thread left the batch.
+ */
+import { decodeValue, type Value } from '@ame/stm';
+import { TaskError, rebuildError } from './errors.js';
+import type { ConflictPair, ConflictStat, RunMode, RunReport, TaskCall, TaskHandle, TaskHistory, TaskId } from './report.js';
+import type { Execution } from './queue.js';
+import { ABORTS, COUNT, FAILED, R_FALSE, R_NULL, R_NUMBER, R_TRUE, type SharedBatch } from './shared-batch.js';
+
+export interface ReportMeta {
+  mode: RunMode;
+  ordered: boolean;
+  workers: number;
+  seed: number;
+  recordHistory: boolean;
+  durationMs: number;
+}
+
+export function buildReport(batch: SharedBatch, execution: Execution, meta: ReportMeta): RunReport {
+  const count = Atomics.load(batch.control, COUNT);
+  batch.views();
+  const nameOf = (index: number): string => batch.taskName(batch.taskId(index)).name;
+  const results = new Array<Value | undefined>(count);
+  const outcome = batch.outcome;
+  const nums = batch.nums;
+  let commits = 0;
+  for (let i = 0; i < count; i++) {
+    const kind = outcome[i]!;
+    if (kind === 0 || kind === FAILED) {
+      results[i] = undefined;
+      continue;
+    }
+    commits++;
+    results[i] =
+      kind === R_NUMBER ? nums[i] : kind === R_TRUE ? true : kind === R_FALSE ? false : kind === R_NULL ? null : undefined;
+  }
+  const errors: TaskError[] = [];
+  const conflictMap = new Map<string, { count: number; pairs: Map<string, ConflictPair> }>();
+  for (const output of execution.outputs) {
+    for (const [index, bytes] of output.results) results[index] = decodeValue(bytes);
+    for (const f of output.failures) {
+      const info = { index: f.index, task: nameOf(f.index), args: batch.args(f.index, []) as Value[], attempt: f.attempt };
+      errors.push(new TaskError({ ...info, phase: f.phase }, rebuildError(f.error)));
+    }
+    for (const [key, aborted, winner, n] of output.conflicts) {
+      let stat = conflictMap.get(key);
+      if (!stat) conflictMap.set(key, (stat = { count: 0, pairs: new Map() }));
+      stat.count += n;
+      const id = `${aborted}:${winner}`;
+      const before = stat.pairs.get(id);
+      const winnerId: TaskId | null = winner >= 0 && winner < count ? { index: winner, task: nameOf(winner) } : null;
+      stat.pairs.set(id, {
+        aborted: { index: aborted, task: nameOf(aborted) },
+        winner: winnerId,
+        count: (before?.count ?? 0) + n,
+      });
+    }
+  }
+  errors.sort((a, b) => a.index - b.index || (a.phase === 'task' ? -1 : 1));
+  const conflicts: ConflictStat[] = [...conflictMap]
+    .map(([key, stat]) => ({
+      key,
+      count: stat.count,
+      pairs: [...stat.pairs.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+    }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  const serialOrder = batch.serialOrder(false);
+  const commitOrder = errors.length === 0 ? serialOrder : batch.serialOrder(true);
+  let history: (TaskHistory | undefined)[] | undefined;
+  let calls: TaskCall[] | undefined;
+  if (meta.recordHistory) {
+    history = new Array<TaskHistory | undefined>(count).fill(undefined);
+    for (const output of execution.outputs) for (const h of output.history) history[h.index] = h;
+    calls = [];
+    for (let index = 0; index < count; index++) {
+      const { module, name } = batch.taskName(batch.taskId(index));
+      calls.push({ module, task: name, args: batch.args(index, []) as Value[] });
+    }
+  }
+  const report: RunReport = {
+    mode: meta.mode,
+    ordered: meta.ordered,
+    workers: meta.workers,
+    seed: meta.seed,
+    tasks: count,
+    commits,
+    aborts: Atomics.load(batch.control, ABORTS),
+    results,
+    errors,
+    commitOrder,
+    serialOrder,
+    conflicts,
+    durationMs: meta.durationMs,
+    policy: execution.policy,
+    inlineTasks: execution.inlineTasks,
+    ...(history ? { history, calls } : {}),
+  } as Omit<RunReport, 'result'> as RunReport;
+  Object.defineProperty(report, 'result', {
+    value: <R>(handle: TaskHandle<R>): R | undefined => results[handle] as R | undefined,
+    enumerable: false,
+  });
+  return report;
+}

@@ -1,0 +1,90 @@
+/**
+ * The adaptive policy (`policy: 'auto'`, the default) is an optimisation, never a change
+ * of meaning: for random task lists (children, failures, random(), read-only tasks) the
+ * auto, inline and parallel policies of an ordered TransactionQueue give exactly
+ * SequentialQueue's results, errors, commit order and heap; an unordered auto run equals
+ * a replay of its commit order (checked through the bank's conserved sum and per-task
+ * results equal to the parallel path's on commutative tasks). The report names the policy
+ * it took: tiny tasks stay inline, ~2 ms tasks go to the workers. Replay with FC_SEED.
+ */
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { SequentialQueue } from '@ame/gil';
+import type { Heap } from '@ame/stm';
+import { type RunReport, TransactionQueue, taskRef } from '@ame/transaction';
+import { describe, expect, test } from 'vitest';
+import { addCalls, BANK, balancesArb, type Call, callArb, outcome, propertySeed, setupBank } from './helpers/bank.js';
+
+const seed = propertySeed();
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 8);
+console.log(`adaptive-policy: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
+
+interface Queue {
+  add: SequentialQueue['add'];
+  run(): Promise<RunReport>;
+  close(): Promise<void>;
+}
+
+async function once(balances: number[], calls: Call[], make: (heap: Heap) => Queue) {
+  const heap = setupBank(balances);
+  const queue = make(heap);
+  try {
+    addCalls(queue, calls);
+    const report = await queue.run();
+    return { ...outcome(report), commitOrder: report.commitOrder, heap: heap.snapshot(), policy: report.policy };
+  } finally {
+    await queue.close();
+    heap.detach();
+  }
+}
+
+describe('the policy changes where tasks run, not what they do', () => {
+  fcTest.prop([balancesArb, fc.array(callArb(), { minLength: 1, maxLength: 40 })], { numRuns, seed })(
+    'ordered auto / inline / parallel all equal SequentialQueue',
+    async (balances, calls) => {
+      const strip = ({ policy: _policy, ...rest }: Awaited<ReturnType<typeof once>>) => rest;
+      const expected = strip(await once(balances, calls, (heap) => new SequentialQueue({ heap, onError: 'continue' })));
+      for (const policy of ['auto', 'inline', 'parallel'] as const) {
+        const actual = await once(
+          balances,
+          calls,
+          (heap) => new TransactionQueue({ heap, workers: 2, ordered: true, onError: 'continue', policy }),
+        );
+        expect(strip(actual)).toEqual(expected);
+        if (policy !== 'auto') expect(actual.policy).toBe(policy);
+      }
+    },
+  );
+});
+
+describe('what the auto policy chooses, and says', () => {
+  test('tiny tasks run inline on the calling thread; the unordered result conserves the sum', async () => {
+    const heap = setupBank([1000, 1000, 1000, 1000, 1000, 1000]);
+    await using queue = new TransactionQueue({ heap, workers: 2 });
+    const transfer = taskRef(BANK, 'transfer');
+    queue.addMany(
+      transfer,
+      Array.from({ length: 20_000 }, (_, i) => [i % 6, (i * 5 + 1) % 6, 1]),
+    );
+    const report = await queue.run();
+    expect(report.policy).toBe('inline');
+    expect(report.inlineTasks).toBe(20_000);
+    expect(report.commits).toBe(20_000);
+    const accounts = heap.snapshot().accounts as number[];
+    expect(accounts.reduce((a, b) => a + b, 0)).toBe(6000);
+    heap.detach();
+  });
+
+  test('tasks of a few ms go to the workers after a short inline sample', async () => {
+    const heap = setupBank([0, 0, 0, 0, 0, 0]);
+    await using queue = new TransactionQueue({ heap, workers: 2 });
+    await queue.ready();
+    const slow = taskRef(BANK, 'slowIncrement');
+    for (let i = 0; i < 40; i++) queue.add(slow, 1, 2);
+    const report = await queue.run();
+    expect(report.policy).toBe('parallel');
+    expect(report.inlineTasks).toBeLessThan(40);
+    expect(report.commits).toBe(40);
+    expect(heap.snapshot().total).toBe(40);
+    heap.detach();
+  });
+});
