@@ -50,84 +50,91 @@ const encoded: (Uint8Array | undefined)[] = [];
  */
 export function writeRecord(log: TaskRecordWriter, start: number, taskId: number, args: ArrayLike<unknown>): number {
   const argc = args.length;
+  if (argc > MAX_FAST_ARGS) return writeAllEncoded(log, start, taskId, args);
+  // Pass 1: kinds; numbers go straight into their payload slot (reserved first).
+  log.reserveSlots(start + 2 + argc);
+  const f64 = log.logF64;
   let kinds = 0;
   let extraBytes = 0;
-  let allEncoded: Uint8Array | undefined;
-  if (argc > MAX_FAST_ARGS) {
-    allEncoded = encodeValue(Array.from(args), 'arguments');
-    kinds = ALL_ENCODED;
-    extraBytes = allEncoded.length;
-  } else {
-    for (let k = 0; k < argc; k++) {
-      const arg = args[k];
-      let kind: number;
-      encoded[k] = undefined;
-      switch (typeof arg) {
-        case 'number':
-          kind = K_NUMBER;
-          break;
-        case 'boolean':
-          kind = arg ? K_TRUE : K_FALSE;
-          break;
-        case 'undefined':
-          kind = K_UNDEFINED;
-          break;
-        case 'string':
-          if (arg.length <= SHORT_STRING) {
-            kind = K_STRING;
-            extraBytes += 2 * arg.length;
-            break;
-          }
-          kind = K_ENCODED;
-          break;
-        default:
-          kind = arg === null ? K_NULL : K_ENCODED;
-      }
-      if (kind === K_ENCODED) {
-        const bytes = encodeValue(arg, `argument ${k + 1}`);
-        encoded[k] = bytes;
-        extraBytes += bytes.length;
-      }
-      kinds |= kind << (KIND_BITS * k);
+  for (let k = 0; k < argc; k++) {
+    const arg = args[k];
+    let kind: number;
+    switch (typeof arg) {
+      case 'number':
+        f64[start + 2 + k] = arg;
+        continue; // K_NUMBER is 0
+      case 'boolean':
+        kind = arg ? K_TRUE : K_FALSE;
+        break;
+      case 'undefined':
+        kind = K_UNDEFINED;
+        break;
+      case 'string':
+        if (arg.length <= SHORT_STRING) {
+          kind = K_STRING;
+          extraBytes += 2 * arg.length;
+        } else kind = encodeArg(arg, k);
+        break;
+      default:
+        kind = arg === null ? K_NULL : encodeArg(arg, k);
     }
+    if (kind === K_ENCODED) extraBytes += encoded[k]!.length;
+    kinds |= kind << (KIND_BITS * k);
   }
-  const payloads = kinds === ALL_ENCODED ? 1 : argc;
-  const end = start + 2 + payloads + Math.ceil(extraBytes / 8);
-  log.reserveSlots(end);
   const i32 = log.logI32;
-  const f64 = log.logF64;
   i32[2 * start] = taskId;
   i32[2 * start + 1] = argc;
   i32[2 * start + 2] = kinds;
   i32[2 * start + 3] = 0;
-  let extra = 8 * (start + 2 + payloads); // byte offset of the next extra data
-  if (allEncoded) {
-    i32[2 * (start + 2)] = extra;
-    i32[2 * (start + 2) + 1] = allEncoded.length;
-    log.logU8.set(allEncoded, extra);
-    return end;
-  }
+  const end = start + 2 + argc + Math.ceil(extraBytes / 8);
+  if (extraBytes === 0) return end;
+  // Pass 2: strings and encoded values after the payload slots.
+  log.reserveSlots(end);
+  const w32 = log.logI32;
+  let extra = 8 * (start + 2 + argc); // byte offset of the next extra data
   for (let k = 0; k < argc; k++) {
     const slot = start + 2 + k;
     const kind = (kinds >>> (KIND_BITS * k)) & 7;
-    if (kind === K_NUMBER) f64[slot] = args[k] as number;
-    else if (kind === K_STRING) {
+    if (kind === K_STRING) {
       const text = args[k] as string;
       const at = extra >> 1;
       const u16 = log.logU16;
       for (let c = 0; c < text.length; c++) u16[at + c] = text.charCodeAt(c);
-      i32[2 * slot] = at;
-      i32[2 * slot + 1] = text.length;
+      w32[2 * slot] = at;
+      w32[2 * slot + 1] = text.length;
       extra += 2 * text.length;
     } else if (kind === K_ENCODED) {
       const bytes = encoded[k]!;
       encoded[k] = undefined;
       log.logU8.set(bytes, extra);
-      i32[2 * slot] = extra;
-      i32[2 * slot + 1] = bytes.length;
+      w32[2 * slot] = extra;
+      w32[2 * slot + 1] = bytes.length;
       extra += bytes.length;
     }
   }
+  return end;
+}
+
+/** Encodes argument `k` through the codec into `encoded[k]` (throws a TypeError naming it); returns K_ENCODED. */
+function encodeArg(arg: unknown, k: number): number {
+  encoded[k] = encodeValue(arg, `argument ${k + 1}`);
+  return K_ENCODED;
+}
+
+/** More than MAX_FAST_ARGS arguments: one codec blob for all of them. */
+function writeAllEncoded(log: TaskRecordWriter, start: number, taskId: number, args: ArrayLike<unknown>): number {
+  const bytes = encodeValue(Array.from(args), 'arguments');
+  const end = start + 3 + Math.ceil(bytes.length / 8);
+  log.reserveSlots(end);
+  const i32 = log.logI32;
+  i32[2 * start] = taskId;
+  i32[2 * start + 1] = args.length;
+  i32[2 * start + 2] = ALL_ENCODED;
+  i32[2 * start + 3] = 0;
+  const at = 8 * (start + 3);
+  i32[2 * (start + 2)] = at;
+  i32[2 * (start + 2) + 1] = bytes.length;
+  log.logU8.set(bytes, at);
   return end;
 }
 
