@@ -64,7 +64,9 @@ async function run(executor: Executor): Promise<Run> {
   const queue = executor.queue(heap);
   const bar = progress(executor.name);
   try {
-    // Warm-up batch (worker start-up, module import, JIT): read-only quotes, state unchanged.
+    // Workers started with the queue; wait until they are warm, then a warm-up batch
+    // (module import, JIT of the tasks): read-only quotes, state unchanged.
+    await queue.ready();
     for (const order of day.slice(0, WARM_UP)) queue.add(tasks.quote, ...order);
     await queue.run();
     for (const order of day) queue.add(tasks.placeOrder, ...order);
