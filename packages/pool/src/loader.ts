@@ -23,21 +23,37 @@ export class TaskLoader {
     return this.refs.get(fn);
   }
 
+  /** Imports `module` in the background (once); its errors surface when a task needs it. */
+  preload(module: string): void {
+    this.importModule(module).catch(() => {});
+  }
+
+  /** The module's namespace, or the error its import threw (imported once per thread). */
+  private importModule(module: string): Promise<Record<string, unknown> | Error> {
+    let pending = this.imports.get(module);
+    if (!pending) {
+      pending = import(module).then(
+        (loaded: Record<string, unknown>) => {
+          for (const [key, value] of Object.entries(loaded)) {
+            if (typeof value === 'function' && !this.refs.has(value)) this.refs.set(value, Object.freeze({ module, name: key }));
+          }
+          return loaded;
+        },
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
+      this.imports.set(module, pending);
+    }
+    return pending;
+  }
+
+  private readonly imports = new Map<string, Promise<Record<string, unknown> | Error>>();
+
   /** The function `name` exported by `module`, importing it first if needed; remembered as task id `id`. */
   async load(module: string, name: string, id?: number): Promise<TaskFunction> {
     let loaded = this.modules.get(module);
     if (loaded === undefined) {
-      try {
-        loaded = (await import(module)) as Record<string, unknown>;
-      } catch (error) {
-        loaded = error instanceof Error ? error : new Error(String(error));
-      }
+      loaded = await this.importModule(module);
       this.modules.set(module, loaded);
-      if (!(loaded instanceof Error)) {
-        for (const [key, value] of Object.entries(loaded)) {
-          if (typeof value === 'function' && !this.refs.has(value)) this.refs.set(value, Object.freeze({ module, name: key }));
-        }
-      }
     }
     if (loaded instanceof Error) {
       throw new TaskLoadError(name, module, `the module failed to load (${loaded.name}: ${loaded.message})`, loaded);

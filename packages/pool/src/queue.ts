@@ -106,9 +106,22 @@ export abstract class BaseQueue {
     return first as TaskHandle<R>;
   }
 
+  private lastModule = '';
+  private readonly modules = new Set<string>();
+
+  /** A task module seen for the first time by add(): executors may load it ahead of the run. */
+  protected moduleAdded(_module: string): void {}
+
   /** Writes one task into the next batch (not yet published); returns its index. */
   private stage(ref: TaskRef, args: ArrayLike<unknown>, entry?: number): number {
     const batch = this.batch;
+    if (ref.module !== this.lastModule) {
+      this.lastModule = ref.module;
+      if (!this.modules.has(ref.module)) {
+        this.modules.add(ref.module);
+        this.moduleAdded(ref.module);
+      }
+    }
     try {
       return batch.append(batch.taskIdOf(ref, MAIN_OWNER), args, MAIN_OWNER, false);
     } catch (error) {
@@ -318,6 +331,12 @@ export abstract class PooledQueue extends BaseQueue {
     }
     if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran };
     return { outputs: [main, ...(await this.pool.run(options))], policy: 'parallel', inlineTasks: main.ran };
+  }
+
+  /** Workers (and this thread, for the inline policy) import the module while tasks are still being added. */
+  protected override moduleAdded(module: string): void {
+    this.pool.preload(module);
+    this.loader.preload(module);
   }
 
   /**

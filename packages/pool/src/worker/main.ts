@@ -18,7 +18,7 @@ interface WorkerData {
   worker: number;
 }
 
-export type ToWorker = { type: 'run'; options: BatchOptions } | { type: 'close' };
+export type ToWorker = { type: 'run'; options: BatchOptions } | { type: 'preload'; module: string } | { type: 'close' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; batch: number; output: BatchOutput }
@@ -36,6 +36,10 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
     heap.detach();
     port.close();
+    return;
+  }
+  if (message.type === 'preload') {
+    loader.preload(message.module); // a failure is reported by the task that needs the module
     return;
   }
   const env = new BatchEnv(heap, batch, message.options, data.worker);
