@@ -17,10 +17,13 @@ const MODULE = new URL('./warm-up-tasks.js', import.meta.url).href;
 export async function warmUp(createStrategy: (env: BatchEnv) => Strategy): Promise<void> {
   const heap = Heap.create({ initialBytes: 1 << 20, maxThreads: 2 });
   heap.tarray('cells', 64, 'f64');
+  heap.tvar('log', { key: '', n: 0.5 });
+  heap.tcounter('count', 0);
   const batch = SharedBatch.create();
   batch.reset(1);
   const loader = new TaskLoader();
-  const ref = { module: MODULE, name: 'touch' };
+  const touch = { module: MODULE, name: 'touch' };
+  const note = { module: MODULE, name: 'note' };
   const options = {
     batch: 1,
     ordered: false,
@@ -31,8 +34,12 @@ export async function warmUp(createStrategy: (env: BatchEnv) => Strategy): Promi
     dropChildren: false,
   };
   for (const ordered of [false, true]) {
-    const id = batch.taskIdOf(ref, MAIN_OWNER);
-    for (let i = 0; i < WARM_UP_TASKS / 2; i++) batch.append(id, [i, i % 64, (i * 7) % 64], MAIN_OWNER, false);
+    const touchId = batch.taskIdOf(touch, MAIN_OWNER);
+    const noteId = batch.taskIdOf(note, MAIN_OWNER);
+    for (let i = 0; i < WARM_UP_TASKS / 2; i++) {
+      if (i % 4 === 3) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
+      else batch.append(touchId, [i, i % 64, (i * 7) % 64], MAIN_OWNER, false);
+    }
     batch.publishStaged();
     const env = new BatchEnv(heap, batch, { ...options, ordered }, MAIN_OWNER);
     await runBatch(env, createStrategy(env), loader);
