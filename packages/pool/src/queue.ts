@@ -7,7 +7,7 @@ import { TaskLoader } from './loader.js';
 import { warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
 import type { QueueOptions, RunMode, RunOptions, RunPolicy, RunReport, TaskHandle } from './report.js';
-import { INLINE, MAIN_OWNER, MAX_WORKERS, SharedBatch, SLOTS } from './shared-batch.js';
+import { MAIN_OWNER, MAX_WORKERS, RECALL, SharedBatch, SLOTS, STOP } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -262,7 +262,8 @@ function checkChildren(children: unknown): 'enqueue' | 'drop' {
  * run them, with the executor's own commit rules; bigger ones go to the workers, which
  * claim the rest. Re-decided every SAMPLE_MS, so a batch whose tasks grow goes parallel.
  * While the workers are still starting the calling thread does not wait for them; await
- * `queue.ready()` to start a batch with warm workers.
+ * `queue.ready()` to start a batch with warm workers. Once on the workers, a batch whose
+ * tasks abort more than the workers gain comes back to the calling thread (RECALL).
  */
 const SAMPLE_MS = 1;
 /** Consecutive windows that must find the tasks big enough. */
@@ -271,6 +272,13 @@ const CONFIRMATIONS = 3;
 const PARALLEL_MIN_TASK_US = 4;
 /** Work left (ms, estimated) below which waking the workers is not worth it. */
 const PARALLEL_MIN_WORK_MS = 0.3;
+
+/** The workers must finish tasks at least this many times as fast as the calling thread did (below 1: recall only when clearly slower). */
+const RECALL_GAIN = 0.9;
+/** Their throughput is measured in windows of this length (the first one is not judged)... */
+const RECALL_WINDOW_MS = 8;
+/** ...and they are recalled after this many slow windows in a row. */
+const RECALL_WINDOWS = 3;
 
 /** A queue whose batches run on a pool of worker threads with the strategy module `strategy`. */
 export abstract class PooledQueue extends BaseQueue {
@@ -305,6 +313,7 @@ export abstract class PooledQueue extends BaseQueue {
     let wall0 = 0;
     let ran0 = 0;
     let big = 0;
+    let meanInlineMs = 0;
     // Workers still starting (their warm-up competes for the cores): keep going inline.
     const leave = (ran: number): boolean => {
       if (policy === 'inline' || ran === 0) return false;
@@ -316,21 +325,60 @@ export abstract class PooledQueue extends BaseQueue {
       const now = performance.now();
       if (now - wall0 < SAMPLE_MS) return false;
       const meanMs = (now - wall0) / (ran - ran0);
+      meanInlineMs = meanMs;
       wall0 = now;
       ran0 = ran;
       big = meanMs * 1000 >= PARALLEL_MIN_TASK_US && this.batch.unclaimed() * meanMs >= PARALLEL_MIN_WORK_MS ? big + 1 : 0;
       leftInline = big >= CONFIRMATIONS;
       return leftInline;
     };
-    Atomics.store(control, INLINE, 1);
-    let main: BatchOutput;
-    try {
-      main = await runBatch(env, createStrategy(env), this.loader, leave);
-    } finally {
-      Atomics.store(control, INLINE, 0);
-    }
+    const main = await runBatch(env, createStrategy(env), this.loader, leave);
     if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran };
-    return { outputs: [main, ...(await this.pool.run(options))], policy: 'parallel', inlineTasks: main.ran };
+    const outputs = [main];
+    let inlineTasks = main.ran;
+    if ((await this.runWorkers(options, outputs, meanInlineMs)) && !this.batch.done() && Atomics.load(control, STOP) === 0) {
+      const rest = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
+      const output = await runBatch(rest, createStrategy(rest), this.loader);
+      outputs.push(output);
+      inlineTasks += output.ran;
+    }
+    return { outputs, policy: 'parallel', inlineTasks };
+  }
+
+  /**
+   * Runs the rest of the batch on the workers, watching their throughput: if, in
+   * RECALL_WINDOWS windows in a row, they finish tasks less than RECALL_GAIN times as
+   * fast as this thread did inline (`meanInlineMs` per task; conflicts, aborts or shared
+   * cache lines can eat the parallelism), it sets RECALL: they leave at their next claim
+   * and this thread finishes the batch alone. So 'auto' is never much slower than running
+   * inline. True if it recalled them.
+   */
+  private async runWorkers(options: BatchOptions, outputs: BatchOutput[], meanInlineMs: number): Promise<boolean> {
+    const batch = this.batch;
+    const control = batch.control;
+    let at = performance.now();
+    let finished0 = batch.finished();
+    let windows = 0;
+    let slow = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const finished = batch.finished();
+      const rate = (finished - finished0) / (now - at); // tasks per ms in this window
+      at = now;
+      finished0 = finished;
+      if (++windows === 1) return; // the first window holds the workers' wake-up
+      slow = rate * meanInlineMs < RECALL_GAIN ? slow + 1 : 0;
+      if (slow >= RECALL_WINDOWS && batch.unclaimed() > 0) {
+        Atomics.store(control, RECALL, 1);
+        clearInterval(timer);
+      }
+    }, RECALL_WINDOW_MS);
+    try {
+      outputs.push(...(await this.pool.run(options)));
+    } finally {
+      clearInterval(timer);
+    }
+    return Atomics.load(control, RECALL) !== 0;
   }
 
   /** Workers (and this thread, for the inline policy) import the module while tasks are still being added. */

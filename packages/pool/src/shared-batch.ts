@@ -13,7 +13,7 @@
  * |  32   | NEXT      | next task index to claim                          | claimers            | CAS         |
  * |  48   | TURN      | ordered mode: the index allowed to commit next    | the task at its turn| store       |
  * |  64   | STOP      | 1: stop (a failure, onError 'stop'); 2: abort     | any                 | store       |
- * |  80   | INLINE    | 1 while the main thread runs tasks (policy)       | main                | store       |
+ * |  80   | RECALL    | 1: workers leave at their next claim (policy)     | main                | store       |
  * |  96   | LOCK      | global lock (GIL, inevitable token): 0 or owner+1 | claimers            | CAS / store |
  * |  97   | GIL_WAITERS | threads sleeping on LOCK (GIL strategy)         | GIL waiters         | add / sub   |
  * | 128   | LOG_LOCK  | append lock of the logs: 0 or owner+1             | appenders           | CAS / store |
@@ -60,7 +60,7 @@ export const COUNT = 16;
 export const NEXT = 32;
 export const TURN = 48;
 export const STOP = 64;
-export const INLINE = 80;
+export const RECALL = 80;
 export const LOCK = 96;
 export const GIL_WAITERS = 97;
 export const LOG_LOCK = 128;
@@ -163,7 +163,7 @@ export class SharedBatch implements TaskRecordWriter {
     const count = Atomics.load(c, COUNT);
     this.views();
     this.outcome.fill(0, 0, Math.min(count, this.outcome.length));
-    for (const word of [COUNT, NEXT, TURN, STOP, INLINE, LOCK, GIL_WAITERS, LOG_LOCK, SLOTS, ABORTS]) Atomics.store(c, word, 0);
+    for (const word of [COUNT, NEXT, TURN, STOP, RECALL, LOCK, GIL_WAITERS, LOG_LOCK, SLOTS, ABORTS]) Atomics.store(c, word, 0);
     for (let o = 0; o < MAX_WORKERS; o++) {
       Atomics.store(c, CURRENT(o), -1);
       Atomics.store(c, FINISHED(o), 0);

@@ -8,7 +8,7 @@ import { Heap, type HeapHandle } from '@ame/stm';
 import { serializeError } from '../errors.js';
 import { BatchEnv, type BatchOptions, type BatchOutput, runBatch, type Strategy } from '../execute.js';
 import { TaskLoader } from '../loader.js';
-import { SharedBatch, type SharedBatchHandle } from '../shared-batch.js';
+import { RECALL, SharedBatch, type SharedBatchHandle } from '../shared-batch.js';
 import { warmUp } from '../internal/warm-up.js';
 
 interface WorkerData {
@@ -31,6 +31,8 @@ await warmUp(createStrategy);
 const heap = Heap.attach(data.heap);
 const batch = SharedBatch.attach(data.batch);
 const loader = new TaskLoader();
+/** The calling thread takes the rest of the batch back (the adaptive policy): stop claiming. */
+const recalled = (): boolean => Atomics.load(batch.control, RECALL) !== 0;
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
@@ -43,7 +45,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   const env = new BatchEnv(heap, batch, message.options, data.worker);
-  runBatch(env, createStrategy(env), loader).then(
+  runBatch(env, createStrategy(env), loader, recalled).then(
     (output) => port.postMessage({ type: 'done', batch: message.options.batch, output } satisfies FromWorker),
     (error: unknown) => port.postMessage({ type: 'fatal', error: serializeError(error) } satisfies FromWorker),
   );
