@@ -26,5 +26,6 @@ export {
   STOP,
   TURN,
   WAKE,
+  WORKERS,
 } from './shared-batch.js';
 export { WorkerPool } from './worker-pool.js';

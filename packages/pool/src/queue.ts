@@ -50,6 +50,7 @@ export abstract class BaseQueue {
 
   constructor(options: QueueOptions, defaults: { workers?: number } = {}) {
     this.options = resolveOptions(options, defaults);
+    this.batch.setWorkers(this.options.workers);
     this.batch.reset(0);
   }
 

@@ -9,6 +9,7 @@
  * | word  | name      | meaning                                           | written by          | how         |
  * |-------|-----------|---------------------------------------------------|---------------------|-------------|
  * |   0   | BATCH     | batch number, 1 for the first run                 | main, between runs  | store       |
+ * |   1   | WORKERS   | pool size: owners in use are 0..WORKERS-1 and MAIN_OWNER | main, at creation | store |
  * |  16   | COUNT     | tasks published in the log                        | holder of LOG_LOCK  | store       |
  * |  32   | NEXT      | next task index to claim                          | claimers            | CAS         |
  * |  48   | TURN      | ordered mode: the index allowed to commit next    | the task at its turn| store       |
@@ -56,6 +57,7 @@
 import { type TaskRecordWriter, readArgs, writeRecord } from './internal/descriptor.js';
 
 export const BATCH = 0;
+export const WORKERS = 1;
 export const COUNT = 16;
 export const NEXT = 32;
 export const TURN = 48;
@@ -392,10 +394,17 @@ export class SharedBatch implements TaskRecordWriter {
     this.outcome[index] = kind;
   }
 
-  /** Tasks finished so far, all owners (B2: read before COUNT when checking for the end). */
+  /** Sets the pool size (main thread, once, before any worker starts). */
+  setWorkers(workers: number): void {
+    Atomics.store(this.control, WORKERS, workers);
+  }
+
+  /** Tasks finished so far, all owners in use (B2: read before COUNT when checking for the end). */
   finished(): number {
-    let total = 0;
-    for (let o = 0; o < MAX_WORKERS; o++) total += Atomics.load(this.control, FINISHED(o));
+    const c = this.control;
+    const workers = Atomics.load(c, WORKERS);
+    let total = Atomics.load(c, FINISHED(MAIN_OWNER));
+    for (let o = 0; o < workers; o++) total += Atomics.load(c, FINISHED(o));
     return total;
   }
 

@@ -20,6 +20,7 @@ export async function warmUp(createStrategy: (env: BatchEnv) => Strategy): Promi
   heap.tvar('log', { key: '', n: 0.5 });
   heap.tcounter('count', 0);
   const batch = SharedBatch.create();
+  batch.setWorkers(0); // only MAIN_OWNER runs the warm-up
   batch.reset(1);
   const loader = new TaskLoader();
   const touch = { module: MODULE, name: 'touch' };

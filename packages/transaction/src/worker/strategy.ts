@@ -32,11 +32,12 @@ import {
   type BatchEnv,
   GATE,
   LOCK,
-  MAX_WORKERS,
+  MAIN_OWNER,
   STOP,
   type Strategy,
   TURN,
   type TaskContextImpl,
+  WORKERS,
 } from '@ame/pool/internal';
 
 /** Thrown through user code by inevitable() to re-run the task; not an Error, no stack. */
@@ -142,9 +143,11 @@ class TransactionStrategy implements Strategy {
     } else {
       env.batch.lock(LOCK, env.owner);
       const control = env.batch.control;
-      for (let o = 0; o < MAX_WORKERS; o++) {
-        // R2: LOCK is held (stored); now let commits in flight finish.
-        while (Atomics.load(control, GATE(o)) !== 0) Atomics.wait(control, GATE(o), 1, 1);
+      const workers = Atomics.load(control, WORKERS);
+      for (let o = 0; o <= workers; o++) {
+        // R2: LOCK is held (stored); now let commits in flight finish (owners 0..WORKERS-1, then MAIN_OWNER).
+        const gate = GATE(o === workers ? MAIN_OWNER : o);
+        while (Atomics.load(control, gate) !== 0) Atomics.wait(control, gate, 1, 1);
       }
     }
     this.exclusive = true;
