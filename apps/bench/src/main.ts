@@ -39,7 +39,8 @@ async function main(): Promise<number> {
   const dispatchTasks = options.quick ? 5000 : 20_000;
   const memoryCommits = options.quick ? 1_000_000 : 10_000_000;
   const overheadSteps = options.micro ? 1 + 7 + 10 : 0;
-  const bar = progress(variants.length * executors.length * (options.reps + warmups) + overheadSteps);
+  const firstSteps = executors.filter((e) => e.firstBatch).length * (options.firstReps > 0 ? options.firstReps + 1 : 0);
+  const bar = progress(variants.length * (executors.length * (options.reps + warmups) + firstSteps) + overheadSteps);
 
   let micro: MicroResult | undefined;
   let dispatch: DispatchRow[] | undefined;
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
     executors,
     reps: options.reps,
     warmups,
+    firstReps: options.firstReps,
     timeoutMs: options.quick ? 60_000 : 180_000,
     onStep: (label) => bar.step(label),
     onVariant: (v) => bar.log(`${variantTable(v)}\n`),
@@ -76,6 +78,7 @@ async function main(): Promise<number> {
     options: {
       quick: options.quick,
       reps: options.reps,
+      firstReps: options.firstReps,
       warmups,
       workers: options.workers,
       workloads: options.workloads,

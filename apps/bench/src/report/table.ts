@@ -43,9 +43,12 @@ export const ROW_HEADER = [
   'state',
 ];
 
-/** A variant's heading line and its table. */
+/** A variant's heading line and its table (the queue columns after the speed-up). */
 export function variantTable(v: VariantResult): string {
-  return `${v.id}: ${v.description}\n\n${table(ROW_HEADER, v.rows.map(rowCells))}`;
+  return `${v.id}: ${v.description}\n\n${table(
+    withQueueColumns(ROW_HEADER, QUEUE_HEADER),
+    v.rows.map((r) => withQueueColumns(rowCells(r), queueCells(r))),
+  )}`;
 }
 
 export function targetsTable(targets: readonly Target[]): string {
@@ -74,4 +77,35 @@ export function dispatchTable(rows: readonly DispatchRow[]): string {
     ['executor', 'empty tasks', 'µs/task (add + run)', 'add µs/task', 'run µs/task'],
     rows.map((r) => [r.label, fmtInt(r.tasks), r.usPerTask.toFixed(2), r.addUsPerTask.toFixed(2), r.runUsPerTask.toFixed(2)]),
   );
+}
+
+/** Queue columns: the first batch of a fresh queue (ratio to plain JS), the cold first batch, the policy. */
+export const QUEUE_HEADER = ['first batch (fresh queue)', 'cold first', 'policy'];
+
+const x = (v: number): string => `${v.toFixed(2)}x`;
+
+/** How a queue's batches ran: `parallel (12 inline)`, `inline`; the first batch's if it differs. */
+export function policyCell(row: Row): string {
+  if (!row.policy) return '-';
+  const say = (policy: string, inline: number): string =>
+    policy === 'inline' ? 'inline' : `${policy} (${fmtInt(inline)} inline)`;
+  const steady = say(row.policy, row.inlineTasks ?? 0);
+  const f = row.firstBatch;
+  if (!f) return steady;
+  const first = say(f.policy, f.inlineTasks);
+  return first === steady ? steady : `${steady}; first: ${first}`;
+}
+
+export function queueCells(row: Row): string[] {
+  const f = row.firstBatch;
+  return [
+    f ? `${x(f.speedup.median)} (${x(f.speedup.min)}-${x(f.speedup.max)})` : '-',
+    f?.cold ? x(f.cold.speedup) : '-',
+    policyCell(row),
+  ];
+}
+
+/** `cells` with `extra` inserted after the speed-up column (the fourth). */
+export function withQueueColumns<T>(cells: readonly T[], extra: readonly T[]): T[] {
+  return [...cells.slice(0, 4), ...extra, ...cells.slice(4)];
 }
