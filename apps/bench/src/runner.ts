@@ -210,7 +210,7 @@ async function measureFirstBatch(
     return outcome;
   };
   try {
-    for (let r = 1; r <= plan.firstReps; r++) outcomes.push(await once('ready', `first batch ${r}/${plan.firstReps}`));
+    for (let r = 1; r <= plan.firstReps; r++) outcomes.push(await once('warm', `first batch ${r}/${plan.firstReps}`));
     cold = await once('cold', 'cold first batch');
   } catch (error) {
     state = `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;

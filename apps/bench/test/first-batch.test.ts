@@ -13,7 +13,7 @@ const variant = bankVariant('bank/first', 'first', 'first batch', 80, 10, 0, 200
 const executors = queueExecutors([2]).filter((e) => e.id === 'sequential' || e.id === 'tq-unordered-2' || e.id === 'gil-2');
 
 describe.each(executors.map((e) => [e.label, e] as const))('%s', (_label, executor) => {
-  it.each(['ready', 'cold'] as const)('a %s first batch passes the state check and names its policy', async (start) => {
+  it.each(['warm', 'ready', 'cold'] as const)('a %s first batch passes the state check and names its policy', async (start) => {
     const outcome = await executor.firstBatch!(variant, variant.ops, start);
     expect(verify(variant, executor.check, outcome, reference(variant))).toBe('ok');
     expect(['inline', 'parallel']).toContain(outcome.policy);

@@ -13,6 +13,7 @@ const RESET_CHUNK = 4096;
 const HEAP_BYTES = 16 << 20;
 
 type Queue = SequentialQueue | GilQueue | TransactionQueue;
+type Policy = NonNullable<QueueOptions['policy']>;
 type Handle = TArray | TVar<number> | TCounter;
 
 /** Creates the variant's objects in `heap`; returns their handles. */
@@ -92,11 +93,13 @@ function queueExecutor(
   about: string,
   check: CheckKind,
   make: (options: QueueOptions) => Queue,
+  policy: Policy = 'auto',
 ): Executor {
-  const label = family === 'SequentialQueue' ? family : `${family} (${workers} worker${workers === 1 ? '' : 's'})`;
-  const options = (heap: Heap): QueueOptions => ({ heap, workers, seed: 1, onError: 'continue' });
+  const forced = policy === 'auto' ? '' : `, policy '${policy}'`;
+  const label = family === 'SequentialQueue' ? family : `${family} (${workers} worker${workers === 1 ? '' : 's'}${forced})`;
+  const options = (heap: Heap): QueueOptions => ({ heap, workers, seed: 1, onError: 'continue', policy });
   return {
-    id,
+    id: policy === 'auto' ? id : `${id}/${policy}`,
     family,
     label,
     workers,
@@ -130,8 +133,10 @@ function queueExecutor(
         }
         queue = make(options(heap));
         await queue.ready();
-        queue.add(refOf('noop')); // the warm-up batch: one empty task
-        await queue.run();
+        if (start === 'warm') {
+          queue.add(refOf('noop')); // the warm-up batch: one empty task
+          await queue.run();
+        }
         return await addAndRun(queue, heap, plan, check);
       } finally {
         await queue?.close();
@@ -141,18 +146,25 @@ function queueExecutor(
   };
 }
 
-/** The @ame executors for each worker count in `workerCounts`. */
-export function queueExecutors(workerCounts: readonly number[]): Executor[] {
-  const list: Executor[] = [
-    queueExecutor(
-      'sequential',
-      'SequentialQueue',
-      1,
-      'SequentialQueue: tasks on the main thread in add order, each a transaction',
-      'exact',
-      (o) => new SequentialQueue(o),
-    ),
-  ];
+/**
+ * The @ame executors for each worker count in `workerCounts`. With a `policy` other than
+ * 'auto' (the default, what users get), the pooled queues only, with that policy forced
+ * (ids `tq-unordered-2/parallel`): the dispatch section measures the worker path so.
+ */
+export function queueExecutors(workerCounts: readonly number[], policy: Policy = 'auto'): Executor[] {
+  const list: Executor[] = [];
+  if (policy === 'auto') {
+    list.push(
+      queueExecutor(
+        'sequential',
+        'SequentialQueue',
+        1,
+        'SequentialQueue: tasks on the main thread in add order, each a transaction',
+        'exact',
+        (o) => new SequentialQueue(o),
+      ),
+    );
+  }
   for (const w of workerCounts) {
     list.push(
       queueExecutor(
@@ -162,6 +174,7 @@ export function queueExecutors(workerCounts: readonly number[]): Executor[] {
         'GilQueue: worker threads, one global lock around each task',
         'commit-order',
         (o) => new GilQueue(o),
+        policy,
       ),
     );
   }
@@ -174,6 +187,7 @@ export function queueExecutors(workerCounts: readonly number[]): Executor[] {
         'TransactionQueue: tasks as transactions on worker threads, commit as they finish',
         'commit-order',
         (o) => new TransactionQueue(o),
+        policy,
       ),
     );
   }
@@ -186,6 +200,7 @@ export function queueExecutors(workerCounts: readonly number[]): Executor[] {
         'TransactionQueue ordered: parallel execution, commits in add order',
         'exact',
         (o) => new TransactionQueue({ ...o, ordered: true }),
+        policy,
       ),
     );
   }

@@ -36,12 +36,13 @@ export interface RunOutcome {
 }
 
 /**
- * How a first batch starts: 'ready' creates the heap and queue, awaits `queue.ready()`
- * (worker start-up excluded) and runs one warm-up task batch (an empty task) before the
- * timed add + run; 'cold' times from `new Queue()` to the end of the first run, as a user
- * who does not wait for the workers pays it.
+ * How a first batch starts, on a fresh heap and queue: 'warm' awaits `queue.ready()`
+ * (worker start-up excluded) and runs one warm-up batch of one empty task before the timed
+ * add + run; 'ready' only awaits `queue.ready()` (the first task latency of a new queue);
+ * 'cold' times from `new Queue()` to the end of the first run, as a user who does not
+ * wait for the workers pays it.
  */
-export type FirstBatchStart = 'ready' | 'cold';
+export type FirstBatchStart = 'warm' | 'ready' | 'cold';
 
 export interface Session {
   /** Resets the state to the variant's initial state (not timed), then runs every op. */

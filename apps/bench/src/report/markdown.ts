@@ -40,9 +40,9 @@ export function markdown(report: BenchReport, files: { svg?: string; json: strin
     );
   if (report.dispatch)
     out.push(
-      '## Dispatch cost per task',
+      '## Per-task overhead',
       '',
-      'Empty tasks through each queue: what a task costs besides its own work.',
+      "Empty tasks through each executor: what a task costs besides its own work, ns per task, adding and running apart; the policy each queue chose (pooled queues also with policy 'parallel' forced: the worker path); first task: one empty task on a new queue after `await queue.ready()`.",
       '',
       dispatchTable(report.dispatch),
       '',

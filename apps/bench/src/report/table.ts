@@ -73,9 +73,18 @@ export function microTable(micro: MicroResult): string {
 }
 
 export function dispatchTable(rows: readonly DispatchRow[]): string {
+  const ns = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : fmtInt(v));
   return table(
-    ['executor', 'empty tasks', 'µs/task (add + run)', 'add µs/task', 'run µs/task'],
-    rows.map((r) => [r.label, fmtInt(r.tasks), r.usPerTask.toFixed(2), r.addUsPerTask.toFixed(2), r.runUsPerTask.toFixed(2)]),
+    ['executor', 'empty tasks', 'ns/task (add + run)', 'add ns/task', 'run ns/task', 'policy', 'first task ms (new queue)'],
+    rows.map((r) => [
+      r.label,
+      fmtInt(r.tasks),
+      ns(r.nsPerTask ?? (r.usPerTask ?? NaN) * 1000),
+      ns(r.addNsPerTask === undefined ? (r.addUsPerTask ?? NaN) * 1000 : r.addNsPerTask),
+      ns(r.runNsPerTask ?? (r.runUsPerTask ?? NaN) * 1000),
+      r.policy ?? '-',
+      r.firstTaskMs === null || r.firstTaskMs === undefined ? '-' : ms(r.firstTaskMs),
+    ]),
   );
 }
 
