@@ -69,8 +69,10 @@ async function main(): Promise<number> {
   });
   bar.stop();
 
-  const targets = evaluateTargets(results, micro, memory);
-  console.log(`DESIGN.md targets (2 workers, ratios to plain JS in this run):\n\n${targetsTable(targets)}\n`);
+  const targets = evaluateTargets(results, micro, memory, dispatch);
+  console.log(
+    `DESIGN.md and issue 10 targets (2 workers, ratios to plain JS in this run; first batch: fresh queues):\n\n${targetsTable(targets)}\n`,
+  );
   const failures = results.flatMap((v) => v.rows.filter((r) => r.state !== 'ok').map((r) => `${v.id} · ${r.label}: ${r.state}`));
   const report: BenchReport = {
     date: started.toISOString(),

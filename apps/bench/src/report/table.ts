@@ -53,13 +53,14 @@ export function variantTable(v: VariantResult): string {
 
 export function targetsTable(targets: readonly Target[]): string {
   return table(
-    ['workload', 'measure', 'target', 'measured', 'met?'],
+    ['workload', 'measure', 'target', 'measured', 'met?', 'from'],
     targets.map((t) => [
       t.workload,
       t.measure,
       t.target,
       t.measured,
       t.met === null ? 'not measured' : t.met ? 'met' : '**not met**',
+      t.source ?? 'DESIGN.md',
     ]),
   );
 }
