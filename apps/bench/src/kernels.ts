@@ -64,3 +64,11 @@ export function chooser(n: number, skew: number, seed: number): () => number {
     return lo;
   };
 }
+
+/**
+ * What one k-means-style accumulation adds to coordinate `j` of its cluster: an integer
+ * below 256 from the task's hash, so sums are exact in any order.
+ */
+export function contribution(h: number, j: number): number {
+  return (h >>> (j & 15)) & 0xff;
+}

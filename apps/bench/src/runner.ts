@@ -4,7 +4,7 @@
  * checked against plain sequential JavaScript.
  */
 import { reference } from './executors/plain.js';
-import type { Executor, RunOutcome, Session } from './executors/types.js';
+import type { Executor, FirstBatchStart, RunOutcome, Session } from './executors/types.js';
 import { spread, type Spread } from './stats.js';
 import { verify } from './verify.js';
 import type { Variant } from './workloads/types.js';
@@ -30,8 +30,36 @@ export interface Row {
   readonly sharedBytes: number | null;
   /** Process RSS after the runs (every thread), bytes: the largest seen. */
   readonly rssBytes: number;
-  /** 'ok', or the first problem found (a FAIL). */
+  /** 'ok', or the first problem found (a FAIL), first batches included. */
   readonly state: string;
+  /** Queues: where the measured batches ran ('inline', 'parallel', or 'mixed' when they differed). */
+  readonly policy?: string;
+  /** Queues: tasks run on the calling thread per measured batch (median). */
+  readonly inlineTasks?: number;
+  /** Queues: the first batch of a fresh queue (see FirstBatch). */
+  readonly firstBatch?: FirstBatch;
+}
+
+/**
+ * The first batch of a fresh heap and queue, as a new user times it: `await queue.ready()`
+ * (worker start-up excluded) and one warm-up batch of one empty task, then add + run timed
+ * together. Ratios divide plain JS's median time measured in the same run.
+ */
+export interface FirstBatch {
+  readonly runs: number;
+  readonly timeMs: Spread;
+  readonly throughput: Spread;
+  readonly speedup: Spread;
+  readonly policy: string;
+  readonly inlineTasks: number;
+  /** One cold first batch: from `new Queue()` (workers not started yet) to the end of run(). */
+  readonly cold: {
+    readonly ms: number;
+    readonly throughput: number;
+    readonly speedup: number;
+    readonly policy: string;
+    readonly inlineTasks: number;
+  } | null;
 }
 
 export interface VariantResult {
@@ -51,6 +79,8 @@ export interface RunPlan {
   readonly reps: number;
   /** Unmeasured runs first (worker start-up, imports, JIT in every worker). */
   readonly warmups: number;
+  /** First batches of fresh queues per queue row (then one cold one); 0: none. */
+  readonly firstReps: number;
   /** Limit per run before it counts as a FAIL (hang, livelock). */
   readonly timeoutMs: number;
   /** Called before each run (warm-up or measured), with what is about to run. */
@@ -120,6 +150,12 @@ async function measure(
   const timeMs = spread(times);
   const last = outcomes[outcomes.length - 1];
   const base = executor.id === 'plain' ? timeMs.median : baseline;
+  let firstBatch: FirstBatch | undefined;
+  if (executor.firstBatch && plan.firstReps > 0) {
+    const first = await measureFirstBatch(plan, variant, executor, expected, base);
+    firstBatch = first.firstBatch;
+    if (state === 'ok' && first.state !== 'ok') state = `first batch: ${first.state}`;
+  }
   const aborts =
     outcomes.every((o) => o.aborts !== null) && outcomes.length > 0
       ? spread(outcomes.map((o) => o.aborts! / Math.max(1, o.commits))).median
@@ -140,6 +176,67 @@ async function measure(
     sharedBytes: last?.sharedBytes ?? null,
     rssBytes: rss,
     state,
+    ...(last?.policy !== undefined
+      ? { policy: policyOf(outcomes), inlineTasks: spread(outcomes.map((o) => o.inlineTasks ?? 0)).median }
+      : {}),
+    ...(firstBatch ? { firstBatch } : {}),
+  };
+}
+
+/** 'inline' or 'parallel' if every outcome ran so, else 'mixed'. */
+function policyOf(outcomes: readonly RunOutcome[]): string {
+  const kinds = new Set(outcomes.map((o) => o.policy ?? '-'));
+  return kinds.size === 1 ? [...kinds][0]! : 'mixed';
+}
+
+/** `plan.firstReps` first batches of fresh queues after ready(), then one cold; each checked. */
+async function measureFirstBatch(
+  plan: RunPlan,
+  variant: Variant,
+  executor: Executor,
+  expected: ReturnType<typeof reference>,
+  base: number,
+): Promise<{ firstBatch?: FirstBatch; state: string }> {
+  const outcomes: RunOutcome[] = [];
+  let cold: RunOutcome | undefined;
+  let state = 'ok';
+  let steps = 0;
+  const once = async (start: FirstBatchStart, label: string): Promise<RunOutcome> => {
+    plan.onStep(`${variant.id} · ${executor.label} · ${label}`);
+    steps++;
+    const outcome = await withTimeout(executor.firstBatch!(variant, variant.ops, start), plan.timeoutMs, label);
+    const verdict = verify(variant, executor.check, outcome, expected);
+    if (state === 'ok' && verdict !== 'ok') state = `${start}: ${verdict}`;
+    return outcome;
+  };
+  try {
+    for (let r = 1; r <= plan.firstReps; r++) outcomes.push(await once('warm', `first batch ${r}/${plan.firstReps}`));
+    cold = await once('cold', 'cold first batch');
+  } catch (error) {
+    state = `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+  }
+  for (; steps < plan.firstReps + 1; steps++) plan.onStep(`${variant.id} · ${executor.label} · skipped`);
+  if (outcomes.length === 0) return { state };
+  const timeMs = spread(outcomes.map((o) => o.ms));
+  return {
+    state,
+    firstBatch: {
+      runs: outcomes.length,
+      timeMs,
+      throughput: spread(outcomes.map((o) => (o.commits / o.ms) * 1000)),
+      speedup: { median: base / timeMs.median, min: base / timeMs.max, max: base / timeMs.min },
+      policy: policyOf(outcomes),
+      inlineTasks: spread(outcomes.map((o) => o.inlineTasks ?? 0)).median,
+      cold: cold
+        ? {
+            ms: cold.ms,
+            throughput: (cold.commits / cold.ms) * 1000,
+            speedup: base / cold.ms,
+            policy: cold.policy ?? '-',
+            inlineTasks: cold.inlineTasks ?? 0,
+          }
+        : null,
+    },
   };
 }
 

@@ -3,7 +3,7 @@
  * SequentialQueue, GilQueue and TransactionQueue load by URL in every worker.
  */
 import type { TaskContext } from '@ame/transaction';
-import { keysFor, spin } from './kernels.js';
+import { contribution, keysFor, spin } from './kernels.js';
 
 export function transfer(ctx: TaskContext, from: number, to: number, amount: number, work: number): boolean {
   const accounts = ctx.heap.tarray('accounts');
@@ -62,4 +62,14 @@ export function spread(ctx: TaskContext, seed: number, count: number, work: numb
 
 export function noop(_ctx: TaskContext): null {
   return null;
+}
+
+export function accumulate(ctx: TaskContext, i: number, work: number, clusters: number, dims: number): number {
+  const h = spin(work, i);
+  const c = h % clusters;
+  const acc = ctx.heap.tarray('acc');
+  const base = c * (dims + 1);
+  for (let j = 0; j < dims; j++) acc.set(base + j, acc.get(base + j) + contribution(h, j));
+  acc.set(base + dims, acc.get(base + dims) + 1);
+  return c;
 }

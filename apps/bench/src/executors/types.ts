@@ -29,7 +29,20 @@ export interface RunOutcome {
   readonly sharedBytes: number | null;
   /** Tasks that failed (queues), as messages. */
   readonly errors: readonly string[];
+  /** Queues: where the batch ran ('inline' on the calling thread, or 'parallel' on the workers). */
+  readonly policy?: 'inline' | 'parallel';
+  /** Queues: tasks the calling thread ran (all of them when the policy is 'inline'). */
+  readonly inlineTasks?: number;
 }
+
+/**
+ * How a first batch starts, on a fresh heap and queue: 'warm' awaits `queue.ready()`
+ * (worker start-up excluded) and runs one warm-up batch of one empty task before the timed
+ * add + run; 'ready' only awaits `queue.ready()` (the first task latency of a new queue);
+ * 'cold' times from `new Queue()` to the end of the first run, as a user who does not
+ * wait for the workers pays it.
+ */
+export type FirstBatchStart = 'warm' | 'ready' | 'cold';
 
 export interface Session {
   /** Resets the state to the variant's initial state (not timed), then runs every op. */
@@ -48,4 +61,9 @@ export interface Executor {
   readonly about: string;
   readonly check: CheckKind;
   open(variant: Variant): Promise<Session>;
+  /**
+   * Queues only: one run of `ops` on a fresh heap and a fresh queue (closed afterwards),
+   * started as `start` says. Its `ms` is add + run (plus queue creation when cold).
+   */
+  firstBatch?(variant: Variant, ops: readonly Op[], start: FirstBatchStart): Promise<RunOutcome>;
 }

@@ -23,7 +23,7 @@ export const CONTROL_WORDS = 16;
 export const OP_WIDTH = 5;
 
 /** Op codes in the ops region. */
-export const OP_CODES: readonly OpName[] = ['transfer', 'compute', 'hotRmw', 'hotAdd', 'scan', 'spread', 'noop'];
+export const OP_CODES: readonly OpName[] = ['transfer', 'compute', 'hotRmw', 'hotAdd', 'scan', 'spread', 'noop', 'accumulate'];
 
 /** Where each object's data and locks start (in elements of their region). */
 export interface Layout {

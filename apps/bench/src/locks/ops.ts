@@ -3,7 +3,7 @@
  * order (no deadlock), CPU work done before taking any lock (it does not depend on the
  * state), plain Float64Array reads and writes while the locks are held.
  */
-import { keysFor, spin } from '../kernels.js';
+import { contribution, keysFor, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 import type { Layout, Views } from './layout.js';
 import { lock, unlock } from './mutex.js';
@@ -102,5 +102,16 @@ export const lockOps: Record<OpName, LockOp> = {
   },
   noop() {
     return NaN;
+  },
+  accumulate(s, i, work, clusters, dims) {
+    const h = spin(work, i);
+    const c = h % clusters;
+    const { data, locks } = s.views;
+    const base = s.at.acc! + c * (dims + 1);
+    for (let k = base; k <= base + dims; k++) lock(locks, k); // ascending: key order
+    for (let j = 0; j < dims; j++) data[base + j] = data[base + j]! + contribution(h, j);
+    data[base + dims] = data[base + dims]! + 1;
+    for (let k = base + dims; k >= base; k--) unlock(locks, k);
+    return c;
   },
 };

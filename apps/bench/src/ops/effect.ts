@@ -5,7 +5,7 @@
  * so `hotAdd` is a `TxRef.update`.
  */
 import { Effect, TxRef } from 'effect';
-import { keysFor, spin } from '../kernels.js';
+import { contribution, keysFor, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 
 /** The state as TxRefs, one per element, by object name. */
@@ -82,4 +82,16 @@ export const effectOps: Record<OpName, EffectOp> = {
       }),
     ),
   noop: () => Effect.tx(Effect.succeed(null)),
+  accumulate: (s, i, work, clusters, dims) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const h = spin(work, i);
+        const c = h % clusters;
+        const acc = s.acc!;
+        const base = c * (dims + 1);
+        for (let j = 0; j < dims; j++) yield* TxRef.update(acc[base + j]!, (v) => v + contribution(h, j));
+        yield* TxRef.update(acc[base + dims]!, (v) => v + 1);
+        return c;
+      }),
+    ),
 };

@@ -3,7 +3,7 @@
  * today, and the baseline every speed-up is divided by. Scalars live in one-element
  * arrays (`hot[0]`) so that every object is an array.
  */
-import { keysFor, spin } from '../kernels.js';
+import { contribution, keysFor, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 
 /** The state as ordinary arrays, by object name. */
@@ -64,5 +64,14 @@ export const plainOps: Record<OpName, PlainOp> = {
   },
   noop() {
     return null;
+  },
+  accumulate(s, i, work, clusters, dims) {
+    const h = spin(work, i);
+    const c = h % clusters;
+    const acc = s.acc!;
+    const base = c * (dims + 1);
+    for (let j = 0; j < dims; j++) acc[base + j] = acc[base + j]! + contribution(h, j);
+    acc[base + dims] = acc[base + dims]! + 1;
+    return c;
   },
 };

@@ -23,9 +23,9 @@ export function markdown(report: BenchReport, files: { svg?: string; json: strin
     out.push('');
   }
   if (files.svg) out.push(`![speed-up and contention chart](${files.svg})`, '');
-  out.push('## DESIGN.md performance targets', '');
+  out.push('## Performance targets (DESIGN.md and issue 10)', '');
   out.push(
-    'Ratios are medians over the repetitions (min-max in brackets), against plain sequential JavaScript measured in the same run.',
+    'Ratios are medians over the repetitions (min-max in brackets), against plain sequential JavaScript measured in the same run; "first batch" figures come from fresh queues (after `await queue.ready()` and a one-task warm-up batch).',
     '',
   );
   out.push(targetsTable(report.targets), '');
@@ -40,9 +40,9 @@ export function markdown(report: BenchReport, files: { svg?: string; json: strin
     );
   if (report.dispatch)
     out.push(
-      '## Dispatch cost per task',
+      '## Per-task overhead',
       '',
-      'Empty tasks through each queue: what a task costs besides its own work.',
+      "Empty tasks through each executor: what a task costs besides its own work, ns per task, adding and running apart; the policy each queue chose (pooled queues also with policy 'parallel' forced: the worker path); first task: one empty task on a new queue after `await queue.ready()`.",
       '',
       dispatchTable(report.dispatch),
       '',

@@ -13,6 +13,8 @@ export interface BenchReport {
   readonly options: {
     readonly quick: boolean;
     readonly reps: number;
+    /** First batches of fresh queues per queue row (older reports: absent). */
+    readonly firstReps?: number;
     readonly warmups: number;
     readonly workers: readonly number[];
     readonly workloads: readonly string[];

@@ -43,20 +43,24 @@ export const ROW_HEADER = [
   'state',
 ];
 
-/** A variant's heading line and its table. */
+/** A variant's heading line and its table (the queue columns after the speed-up). */
 export function variantTable(v: VariantResult): string {
-  return `${v.id}: ${v.description}\n\n${table(ROW_HEADER, v.rows.map(rowCells))}`;
+  return `${v.id}: ${v.description}\n\n${table(
+    withQueueColumns(ROW_HEADER, QUEUE_HEADER),
+    v.rows.map((r) => withQueueColumns(rowCells(r), queueCells(r))),
+  )}`;
 }
 
 export function targetsTable(targets: readonly Target[]): string {
   return table(
-    ['workload', 'measure', 'target', 'measured', 'met?'],
+    ['workload', 'measure', 'target', 'measured', 'met?', 'from'],
     targets.map((t) => [
       t.workload,
       t.measure,
       t.target,
       t.measured,
       t.met === null ? 'not measured' : t.met ? 'met' : '**not met**',
+      t.source ?? 'DESIGN.md',
     ]),
   );
 }
@@ -70,8 +74,48 @@ export function microTable(micro: MicroResult): string {
 }
 
 export function dispatchTable(rows: readonly DispatchRow[]): string {
+  const ns = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : fmtInt(v));
   return table(
-    ['executor', 'empty tasks', 'µs/task (add + run)', 'add µs/task', 'run µs/task'],
-    rows.map((r) => [r.label, fmtInt(r.tasks), r.usPerTask.toFixed(2), r.addUsPerTask.toFixed(2), r.runUsPerTask.toFixed(2)]),
+    ['executor', 'empty tasks', 'ns/task (add + run)', 'add ns/task', 'run ns/task', 'policy', 'first task ms (new queue)'],
+    rows.map((r) => [
+      r.label,
+      fmtInt(r.tasks),
+      ns(r.nsPerTask ?? (r.usPerTask ?? NaN) * 1000),
+      ns(r.addNsPerTask === undefined ? (r.addUsPerTask ?? NaN) * 1000 : r.addNsPerTask),
+      ns(r.runNsPerTask ?? (r.runUsPerTask ?? NaN) * 1000),
+      r.policy ?? '-',
+      r.firstTaskMs === null || r.firstTaskMs === undefined ? '-' : ms(r.firstTaskMs),
+    ]),
   );
+}
+
+/** Queue columns: the first batch of a fresh queue (ratio to plain JS), the cold first batch, the policy. */
+export const QUEUE_HEADER = ['first batch (fresh queue)', 'cold first', 'policy'];
+
+const x = (v: number): string => `${v.toFixed(2)}x`;
+
+/** How a queue's batches ran: `parallel (12 inline)`, `inline`; the first batch's if it differs. */
+export function policyCell(row: Row): string {
+  if (!row.policy) return '-';
+  const say = (policy: string, inline: number): string =>
+    policy === 'inline' ? 'inline' : `${policy} (${fmtInt(inline)} inline)`;
+  const steady = say(row.policy, row.inlineTasks ?? 0);
+  const f = row.firstBatch;
+  if (!f) return steady;
+  const first = say(f.policy, f.inlineTasks);
+  return first === steady ? steady : `${steady}; first: ${first}`;
+}
+
+export function queueCells(row: Row): string[] {
+  const f = row.firstBatch;
+  return [
+    f ? `${x(f.speedup.median)} (${x(f.speedup.min)}-${x(f.speedup.max)})` : '-',
+    f?.cold ? x(f.cold.speedup) : '-',
+    policyCell(row),
+  ];
+}
+
+/** `cells` with `extra` inserted after the speed-up column (the fourth). */
+export function withQueueColumns<T>(cells: readonly T[], extra: readonly T[]): T[] {
+  return [...cells.slice(0, 4), ...extra, ...cells.slice(4)];
 }

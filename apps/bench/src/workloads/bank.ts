@@ -10,6 +10,8 @@ import type { Op, Variant, Workload } from './types.js';
 const INITIAL = 1000;
 /** Spin iterations per transfer (about 15 µs): a transaction that does some work, like a VM call. */
 const WORK = 5000;
+/** Spin iterations of the ~20 µs transfers of issue 10's first-batch targets. */
+const WORK_20US = 6500;
 
 /** `tasks` transfers among `accounts` accounts, chosen with Zipf exponent `skew` (0: uniform). */
 export function transfers(tasks: number, accounts: number, skew: number, work: number, seed: number): Op[] {
@@ -96,6 +98,19 @@ export const bank: Workload = {
         WORK,
       );
       variants.push({ ...v, contention: { series: 'p2p', accounts } });
+    }
+    for (const accounts of [1000, 2]) {
+      variants.push(
+        bankVariant(
+          `bank/p2p20-${accounts}`,
+          `p2p ${accounts} accts 20 µs`,
+          `${tasks} uniform transfers of ~20 µs among ${accounts} accounts (issue 10's first-batch targets)`,
+          tasks,
+          accounts,
+          0,
+          WORK_20US,
+        ),
+      );
     }
     return variants;
   },

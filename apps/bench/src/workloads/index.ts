@@ -2,9 +2,10 @@
 import { bank } from './bank.js';
 import { compute } from './compute.js';
 import { hotkey } from './hotkey.js';
+import { kmeans } from './kmeans.js';
 import { longtx } from './longtx.js';
 import { readmostly } from './readmostly.js';
 import { tiny } from './tiny.js';
 import type { Workload } from './types.js';
 
-export const workloads: readonly Workload[] = [bank, compute, hotkey, tiny, readmostly, longtx];
+export const workloads: readonly Workload[] = [bank, compute, hotkey, tiny, readmostly, longtx, kmeans];

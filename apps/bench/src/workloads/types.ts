@@ -14,9 +14,10 @@
  * | scan      |                      | sum of every account, read-only; -> the sum                               |
  * | spread    | seed, k, w           | keysFor(seed, k): read all, spin(w), move 1 from each other key to the first; -> moved |
  * | noop      |                      | nothing (dispatch cost); -> null                                           |
+ * | accumulate| i, w, k, d           | h = spin(w, i); c = h % k; acc[c*(d+1) + j] += (h >>> j%16) & 0xff for j < d, count acc[c*(d+1) + d] += 1; -> c |
  */
 
-export type OpName = 'transfer' | 'compute' | 'hotRmw' | 'hotAdd' | 'scan' | 'spread' | 'noop';
+export type OpName = 'transfer' | 'compute' | 'hotRmw' | 'hotAdd' | 'scan' | 'spread' | 'noop' | 'accumulate';
 
 /** One task: an operation and its numeric arguments. */
 export type Op = readonly [OpName, ...number[]];
