@@ -140,13 +140,30 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   return { name: 'NonErrorThrown', message: `a non-Error value was thrown: ${describe(error)}` };
 }
 
+/** Built-in error classes, rebuilt as themselves so `instanceof RangeError` holds after a worker boundary. */
+const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
+  Error,
+  RangeError,
+  TypeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
 /**
- * Rebuilds an error from data: an Error with the original name, message, stack, code,
- * cause and fields. Recognise it by `name`/`code`, not by class.
+ * Rebuilds an error from data, with the original name, message, stack, code, cause and
+ * fields. A built-in class (RangeError, TypeError, SyntaxError, ReferenceError, EvalError,
+ * URIError, Error) comes back as that class; any other class (AME's own, or the user's) as
+ * an Error whose `name` is the original class name: recognise those by `name`/`code`.
  */
 export function rebuildError(data: SerializedError): Error {
-  const error = new Error(data.message, data.cause ? { cause: rebuildError(data.cause) } : undefined);
-  Object.defineProperty(error, 'name', { value: data.name, enumerable: false, configurable: true, writable: true });
+  const options = data.cause ? { cause: rebuildError(data.cause) } : undefined;
+  const BuiltIn = Object.hasOwn(BUILT_IN_ERRORS, data.name) ? BUILT_IN_ERRORS[data.name] : undefined;
+  const error = BuiltIn ? new BuiltIn(data.message, options) : new Error(data.message, options);
+  if (!BuiltIn) {
+    Object.defineProperty(error, 'name', { value: data.name, enumerable: false, configurable: true, writable: true });
+  }
   if (data.stack !== undefined) error.stack = data.stack;
   if (data.code !== undefined) Object.assign(error, { code: data.code });
   if (data.fields) Object.assign(error, data.fields);
