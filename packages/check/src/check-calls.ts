@@ -5,9 +5,11 @@
 import { NotSerializableError } from './errors.js';
 import { findNondeterminism } from './determinism.js';
 import type { Difference } from './compare.js';
+import { type Coverage, coverageOf } from './coverage.js';
 import { resolveModes, type Mode } from './executors.js';
 import { formatCallsVerdict } from './format.js';
 import { runMode } from './run-record.js';
+import type { CheckSession } from './session.js';
 import { checkRecord, type Verdict } from './verdict.js';
 import { checkCallList, loadWorkload, type Call, type WorkloadSource } from './workload.js';
 
@@ -19,6 +21,10 @@ export interface CheckOptions {
   workers?: number;
   /** The queues' seed (ctx.random()). Default 0. */
   seed?: number;
+  /** Seeded pauses in the tasks of unordered runs (see chaos.ts). Default false. */
+  chaos?: boolean;
+  /** Run on this session's kept heaps and queues instead of fresh ones per run (see session.ts). */
+  session?: CheckSession;
 }
 
 /** The outcome of checking one task list. */
@@ -29,6 +35,8 @@ export interface CallsVerdict {
   readonly seed: number;
   /** One verdict per mode, in the order of `modes`. */
   readonly verdicts: readonly Verdict[];
+  /** How many of the runs conflicted, with which keys. */
+  readonly coverage: Coverage;
   /**
    * Set when a run failed its checks and the sequential oracle disagreed with itself on
    * the same calls: a task is not deterministic (named here), so the failure is the
@@ -57,12 +65,16 @@ export async function checkCalls(
   const seed = options.seed ?? 0;
   const verdicts: Verdict[] = [];
   for (const executor of executors) {
-    const record = await runMode(loaded, executor, calls, { seed, workers: options.workers ?? 2 });
+    const runOptions = { seed, workers: options.workers ?? 2, chaos: options.chaos ?? false };
+    const record = options.session
+      ? await options.session.run(executor, calls, runOptions)
+      : await runMode(loaded, executor, calls, runOptions);
     verdicts.push(await checkRecord(loaded, record));
   }
-  if (verdicts.every((v) => v.ok)) return { ok: true, calls, seed, verdicts };
+  const coverage = coverageOf(verdicts.map((v) => v.record));
+  if (verdicts.every((v) => v.ok)) return { ok: true, calls, seed, verdicts, coverage };
   const nondeterministic = await findNondeterminism(loaded, calls, seed);
-  return { ok: false, calls, seed, verdicts, ...(nondeterministic ? { nondeterministic } : {}) };
+  return { ok: false, calls, seed, verdicts, coverage, ...(nondeterministic ? { nondeterministic } : {}) };
 }
 
 /**

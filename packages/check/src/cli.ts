@@ -3,7 +3,7 @@
  * ame-check: fuzz a workload for serializability, or replay a recorded failure.
  *
  *   ame-check fuzz <workload> [--runs N] [--seed S] [--path P] [--modes unordered,ordered]
- *                             [--workers W] [--out DIR] [--quiet]
+ *                             [--workers W] [--out DIR] [--quiet] [--chaos] [--bench]
  *   ame-check replay <file> [--workload PATH]
  *
  * Exit codes: 0 serializable (or the replay did not reproduce), 1 counterexample found
@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MODE_NAMES, type ModeName } from './executors.js';
 import { formatReplayResult } from './format.js';
-import { fuzz } from './fuzz.js';
+import { benchFuzz, formatBench } from './bench.js';
+import { type FuzzOptions, fuzz } from './fuzz.js';
 import { ProgressBar } from './internal/progress-bar.js';
 import { replayFailure } from './replay-failure.js';
 
@@ -29,6 +30,8 @@ fuzz options:
   --workers W       worker threads per queue (default 2)
   --out DIR         where to write the replay file (default: the working directory)
   --quiet           no progress bar
+  --chaos           seeded pauses at task start and before commit in unordered runs
+  --bench           measure checked runs/s: fresh queues per run (old) vs kept queues
 replay options:
   --workload PATH   the workload module, if it moved since the file was written
 
@@ -49,6 +52,8 @@ function parseCliArgs(argv: string[]) {
       workers: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean' },
+      chaos: { type: 'boolean' },
+      bench: { type: 'boolean' },
       workload: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -86,8 +91,14 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown mode ${JSON.stringify(mode)}; modes: ${MODE_NAMES.join(', ')}`);
     }
     if (values.path !== undefined && values.seed === undefined) throw new UsageError('--path needs the --seed it was found with');
-    const bar = values.quiet ? undefined : new ProgressBar();
-    const result = await fuzz({
+    if (values.path !== undefined && values.bench) throw new UsageError('--bench measures a search: no --path');
+    const bar = values.quiet || values.bench ? undefined : new ProgressBar();
+    const bench = async (o: FuzzOptions): Promise<{ ok: boolean }> => {
+      console.log(formatBench(await benchFuzz(o)));
+      return { ok: true };
+    };
+    const run = values.bench ? bench : fuzz;
+    const result = await run({
       workload: target,
       ...(values.runs !== undefined ? { runs: integer('--runs', values.runs, 1) } : {}),
       ...(values.seed !== undefined ? { seed: integer('--seed', values.seed, -(2 ** 31)) } : {}),
@@ -95,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       ...(modes ? { modes: modes as ModeName[] } : {}),
       ...(values.workers !== undefined ? { workers: integer('--workers', values.workers, 1) } : {}),
       ...(values.out !== undefined ? { replayDir: values.out } : {}),
+      ...(values.chaos ? { chaos: true } : {}),
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       log: (text) => {
         bar?.done();

@@ -4,6 +4,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallsVerdict } from './check-calls.js';
+import { formatCoverageLines, formatRunConflicts } from './coverage.js';
 import { MODE_NAMES } from './executors.js';
 import type { FuzzResult } from './fuzz.js';
 import type { ReplayResult } from './replay-failure.js';
@@ -17,6 +18,7 @@ export function formatVerdict(verdict: Verdict, indent = ''): string {
   const r = verdict.record;
   const head = `mode ${verdict.mode} (${r.workers} worker${r.workers === 1 ? '' : 's'}, queue seed ${r.seed}): ${verdict.ok ? 'serializable' : 'NOT serializable'}`;
   lines.push(head);
+  if (r.aborts !== undefined) lines.push(`  concurrency: ${formatRunConflicts(r)}`);
   if (verdict.differences.length > 0) {
     const how = verdict.ordered
       ? 'against SequentialQueue in add order'
@@ -59,6 +61,7 @@ export function formatFuzzResult(result: FuzzResult): string {
       `ame-check: ${name} is serializable`,
       `  ${result.runs} task lists x ${result.modes.length} modes (${modes}): ${result.runs * result.modes.length} runs checked in ${seconds} s`,
       `  seed ${result.seed} (same lists again: --seed ${result.seed} --runs ${result.runs})`,
+      ...formatCoverageLines(result.coverage, result.chaos),
     ].join('\n');
   }
   const c = result.counterexample!;
@@ -69,6 +72,7 @@ export function formatFuzzResult(result: FuzzResult): string {
     lines.push(`ame-check: counterexample in mode ${c.failing?.mode ?? '?'} after ${result.runs} task lists (${seconds} s)`);
   }
   lines.push(`  seed ${result.seed}, path ${JSON.stringify(c.path)}`);
+  lines.push(...formatCoverageLines(result.coverage, result.chaos));
   lines.push(
     `  shrunk (${c.shrinks} steps) to ${c.calls.length} call${c.calls.length === 1 ? '' : 's'}, queue seed ${c.queueSeed}:`,
   );

@@ -6,6 +6,10 @@
  *
  * Unordered runs depend on timing: while shrinking, a candidate list is run up to
  * `shrinkRepeats` times, and only in the modes that failed, before it counts as passing.
+ *
+ * One CheckSession serves the whole fuzz, shrinking included: one heap and one queue per
+ * mode, their workers started once (session.ts). The result says how many runs actually
+ * conflicted (coverage.ts); `chaos` adds seeded pauses to unordered runs (chaos.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -15,7 +19,9 @@ import { resolveModes, type Executor, type Mode } from './executors.js';
 import { formatFuzzResult } from './format.js';
 import { writeReplayFile } from './replay-file.js';
 import type { Verdict } from './verdict.js';
-import { checkCallList, loadWorkload, type Call, type WorkloadSource } from './workload.js';
+import { CoverageCounter, type Coverage } from './coverage.js';
+import { CheckSession } from './session.js';
+import { checkCallList, loadWorkload, type Call, type Workload, type WorkloadSource } from './workload.js';
 
 /** Options of fuzz(). */
 export interface FuzzOptions {
@@ -41,6 +47,13 @@ export interface FuzzOptions {
   log?: ((text: string) => void) | false;
   /** Called before each list is checked. */
   onProgress?: (progress: FuzzProgress) => void;
+  /** Seeded pauses at task start and before commit in unordered runs (see chaos.ts). Default false. */
+  chaos?: boolean;
+  /**
+   * Keep one heap and one queue per mode for the whole fuzz (workers start once). false: a
+   * fresh heap and queue for every run, as before (slower; for comparison). Default true.
+   */
+  reuseQueues?: boolean;
 }
 
 /** Progress of a fuzz, for progress bars. */
@@ -84,6 +97,10 @@ export interface FuzzResult {
   readonly modes: readonly string[];
   readonly workers: number;
   readonly durationMs: number;
+  /** Whether unordered runs had chaos pauses. */
+  readonly chaos: boolean;
+  /** How many of the runs checked while fuzzing (not shrinking) actually conflicted. */
+  readonly coverage: Coverage;
   readonly counterexample?: Counterexample;
 }
 
@@ -112,6 +129,45 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   checkInteger('seed', seed, -(2 ** 31));
   const shrinkRepeats = checkInteger('shrinkRepeats', options.shrinkRepeats ?? 3, 1);
   const shrinkTimeLimitMs = options.shrinkTimeLimitMs ?? 60_000;
+  const chaos = options.chaos ?? false;
+  const session = options.reuseQueues === false ? undefined : new CheckSession(workload, { workers });
+  try {
+    await session?.prepare(executors);
+    return await search(options, {
+      workload,
+      executors,
+      runs,
+      workers,
+      seed,
+      shrinkRepeats,
+      shrinkTimeLimitMs,
+      chaos,
+      session,
+      started,
+    });
+  } finally {
+    await session?.close();
+  }
+}
+
+/** fuzz() after its options are checked. */
+async function search(
+  options: FuzzOptions,
+  settings: {
+    workload: Workload;
+    executors: Executor[];
+    runs: number;
+    workers: number;
+    seed: number;
+    shrinkRepeats: number;
+    shrinkTimeLimitMs: number;
+    chaos: boolean;
+    session: CheckSession | undefined;
+    started: number;
+  },
+): Promise<FuzzResult> {
+  const { workload, executors, runs, workers, seed, shrinkRepeats, shrinkTimeLimitMs, chaos, session, started } = settings;
+  const coverage = new CoverageCounter();
 
   let fatal: unknown;
   let failing: Executor[] | undefined;
@@ -130,7 +186,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       try {
         checkCallList(workload, calls);
         for (let repeat = 0; repeat < (shrinking ? shrinkRepeats : 1); repeat++) {
-          const verdict = await checkCalls(workload, calls, { modes: failing ?? executors, workers, seed: queueSeed });
+          const verdict = await checkCalls(workload, calls, {
+            modes: failing ?? executors,
+            workers,
+            seed: queueSeed,
+            chaos,
+            ...(session ? { session } : {}),
+          });
+          if (!shrinking) for (const v of verdict.verdicts) coverage.add(v.record);
           if (verdict.ok) continue;
           if (!failing) {
             const modes = (failing ?? executors).filter((_, i) => !verdict.verdicts[i]!.ok);
@@ -153,7 +216,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   });
   if (fatal !== undefined) throw fatal;
 
-  const base = { workload: workload.url, seed: details.seed, modes: executors.map((e) => e.name), workers };
+  const base = {
+    workload: workload.url,
+    seed: details.seed,
+    modes: executors.map((e) => e.name),
+    workers,
+    chaos,
+    coverage: coverage.coverage,
+  };
   let result: FuzzResult;
   if (!details.failed) {
     result = { ...base, ok: true, status: 'serializable', runs: details.numRuns, durationMs: performance.now() - started };

@@ -3,9 +3,18 @@
  * replay file need: every task's call (children included), results, errors, the serial
  * order, the read/write history and the final heap.
  */
-import type { Value } from '@ame/stm';
-import { serializeError, taskRef, type TaskCall, type TaskError, type TaskHistory } from '@ame/pool';
-import type { Executor } from './executors.js';
+import type { Heap, Value } from '@ame/stm';
+import {
+  type QueueOptions,
+  type RunReport,
+  serializeError,
+  type TaskCall,
+  type TaskError,
+  type TaskHistory,
+  taskRef,
+} from '@ame/pool';
+import { chaosModule, unwrapChaosCall } from './chaos.js';
+import type { CheckableQueue, Executor } from './executors.js';
 import { setupHeap, type Call, type Snapshot, type Workload } from './workload.js';
 
 /** A task failure as data: compared by phase, error name and message. */
@@ -49,6 +58,10 @@ export interface RunRecord extends Outcome {
   readonly history: readonly (TaskHistory | undefined)[] | undefined;
   /** The heap's version clock before the run: versions at or below it were written by setup. */
   readonly startVersion: number;
+  /** Aborted attempts (conflicts) in the run; undefined in records made before it was recorded. */
+  readonly aborts?: number;
+  /** Keys whose conflicts caused the aborts, with counts, worst first. */
+  readonly conflicts?: readonly { readonly key: string; readonly count: number }[];
   /** Set if run() itself rejected (a crashed worker, an executor bug). */
   readonly failure?: { readonly name: string; readonly message: string };
 }
@@ -59,6 +72,8 @@ export interface RunModeOptions {
   seed?: number;
   /** Worker threads. Default 2. */
   workers?: number;
+  /** Seeded pauses in the tasks of unordered runs (see chaos.ts). Default false. */
+  chaos?: boolean;
 }
 
 /**
@@ -76,53 +91,90 @@ export async function runMode(
   const workers = options.workers ?? 2;
   const heap = setupHeap(workload);
   try {
-    const startVersion = heap.stats().clock;
-    const queue = executor.create({ heap, workers, seed, onError: 'continue', recordHistory: true });
-    let failure: RunRecord['failure'];
-    let report: Awaited<ReturnType<typeof queue.run>> | undefined;
+    const queue = executor.create(queueOptions(heap, workers, seed));
     try {
-      for (const [name, ...args] of calls) queue.add(taskRef(workload.url, name), ...args);
-      report = await queue.run();
-    } catch (error) {
-      const { name, message } = serializeError(error);
-      failure = { name, message };
+      return (await recordRun(workload, executor, queue, heap, calls, { seed, workers, chaos: options.chaos ?? false })).record;
     } finally {
       await queue.close();
     }
-    const snapshot = heap.snapshot();
-    const base = { mode: executor.name, ordered: executor.ordered, workers, seed, calls, startVersion, snapshot };
-    if (!report) {
-      return {
-        ...base,
-        tasks: [],
-        results: [],
-        errors: [],
-        taskCount: 0,
-        serialOrder: [],
-        commitOrder: [],
-        history: undefined,
-        failure: failure!,
-      };
-    }
-    const tasks: (TaskCall | undefined)[] =
-      report.calls?.slice() ??
-      Array.from({ length: report.tasks }, (_, i) => {
-        const call = calls[i];
-        return call ? { module: workload.url, task: call[0], args: call.slice(1) as Value[] } : undefined;
-      });
-    return {
-      ...base,
-      tasks,
-      results: report.results,
-      errors: report.errors.map(errorRecord),
-      taskCount: report.tasks,
-      serialOrder: report.serialOrder,
-      commitOrder: report.commitOrder,
-      history: report.history,
-    };
   } finally {
     heap.detach();
   }
+}
+
+/** The options the checker creates every queue with. */
+export function queueOptions(heap: Heap, workers: number, seed: number): QueueOptions {
+  return { heap, workers, seed, onError: 'continue', recordHistory: true };
+}
+
+/** A recorded run and the report it came from (undefined if run() rejected). */
+export interface RecordedRun {
+  readonly record: RunRecord;
+  readonly report: RunReport | undefined;
+}
+
+/**
+ * Adds `calls` to `queue` (whose heap is `heap`, in the workload's initial state), runs
+ * them as one batch and records the run. With `chaos` (unordered executors only) the
+ * top-level calls go through the workload's chaos module; the record names the workload's
+ * own module and arguments, as a run without chaos would.
+ */
+export async function recordRun(
+  workload: Workload,
+  executor: Executor,
+  queue: CheckableQueue,
+  heap: Heap,
+  calls: readonly Call[],
+  options: { seed: number; workers: number; chaos: boolean },
+): Promise<RecordedRun> {
+  const { seed, workers } = options;
+  const startVersion = heap.stats().clock;
+  const chaos = options.chaos && !executor.ordered ? chaosModule(workload) : undefined;
+  let failure: RunRecord['failure'];
+  let report: RunReport | undefined;
+  try {
+    if (chaos) for (const [name, ...args] of calls) queue.add(taskRef(chaos, name), ...args, seed);
+    else for (const [name, ...args] of calls) queue.add(taskRef(workload.url, name), ...args);
+    report = await queue.run();
+  } catch (error) {
+    const { name, message } = serializeError(error);
+    failure = { name, message };
+  }
+  const snapshot = heap.snapshot();
+  const base = { mode: executor.name, ordered: executor.ordered, workers, seed, calls, startVersion, snapshot };
+  if (!report) {
+    const record: RunRecord = {
+      ...base,
+      tasks: [],
+      results: [],
+      errors: [],
+      taskCount: 0,
+      serialOrder: [],
+      commitOrder: [],
+      history: undefined,
+      failure: failure!,
+    };
+    return { record, report };
+  }
+  const tasks: (TaskCall | undefined)[] =
+    report.calls?.map((call) => (call.module === chaos ? unwrapChaosCall(workload, call) : call)) ??
+    Array.from({ length: report.tasks }, (_, i) => {
+      const call = calls[i];
+      return call ? { module: workload.url, task: call[0], args: call.slice(1) as Value[] } : undefined;
+    });
+  const record: RunRecord = {
+    ...base,
+    tasks,
+    results: report.results,
+    errors: report.errors.map(errorRecord),
+    taskCount: report.tasks,
+    serialOrder: report.serialOrder,
+    commitOrder: report.commitOrder,
+    history: report.history,
+    aborts: report.aborts,
+    conflicts: report.conflicts.map(({ key, count }) => ({ key, count })),
+  };
+  return { record, report };
 }
 
 /** A TaskError as comparable data: its cause's name and message. */
