@@ -28,8 +28,9 @@ export const HELP = `Usage: npm run bench -- [options]
                         gil, tq-unordered, tq-ordered, locks, effect, or with workers: tq-unordered-2
   --quick, -q           smaller task counts, 3 repetitions, shorter overhead checks (about 1 minute for one workload)
   --reps N              measured repetitions per row (default 7, quick 3); warm-up runs (3, quick 2) are extra
-  --first-reps N        first batches of fresh queues per queue row (default 3, quick 2; 0: none),
-                        each after ready() and a one-task warm-up batch, then one cold first batch
+  --first-reps N        first batches of fresh queues per queue row (default 1; at least 3 on the
+                        variants a target reads; 0: none), each after ready() and a one-task
+                        warm-up batch, then one cold first batch
   --workers LIST        worker counts of parallel executors (default 1,2,<cores>)
   --out DIR             results folder (default apps/bench/results)
   --no-micro            skip the @ame/stm micro-benchmark, dispatch and memory checks
@@ -66,7 +67,7 @@ export function parseOptions(argv: readonly string[], resultsDir: string): Optio
   const quick = values.quick === true;
   const reps = values.reps === undefined ? (quick ? 3 : 7) : Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps needs a positive integer, got ${values.reps}`);
-  const firstReps = values['first-reps'] === undefined ? (quick ? 2 : 3) : Number(values['first-reps']);
+  const firstReps = values['first-reps'] === undefined ? 1 : Number(values['first-reps']);
   if (!Number.isInteger(firstReps) || firstReps < 0)
     throw new Error(`--first-reps needs an integer >= 0, got ${values['first-reps']}`);
   const cores = os.availableParallelism();

@@ -14,7 +14,7 @@ import { progress } from './progress.js';
 import { writeReport } from './report/files.js';
 import type { BenchReport } from './report/model.js';
 import { dispatchTable, microTable, targetsTable, variantTable } from './report/table.js';
-import { runPlan, type VariantResult } from './runner.js';
+import { firstRepsOf, runPlan, type VariantResult } from './runner.js';
 import { evaluateTargets } from './targets.js';
 import { workloads } from './workloads/index.js';
 
@@ -39,8 +39,12 @@ async function main(): Promise<number> {
   const dispatchTasks = options.quick ? 5000 : 20_000;
   const memoryCommits = options.quick ? 1_000_000 : 10_000_000;
   const overheadSteps = options.micro ? 1 + dispatchExecutors().length + 10 : 0;
-  const firstSteps = executors.filter((e) => e.firstBatch).length * (options.firstReps > 0 ? options.firstReps + 1 : 0);
-  const bar = progress(variants.length * (executors.length * (options.reps + warmups) + firstSteps) + overheadSteps);
+  const queues = executors.filter((e) => e.firstBatch).length;
+  const firstSteps = variants.reduce((n, v) => {
+    const reps = firstRepsOf(options, v);
+    return n + (reps > 0 ? queues * (reps + 1) : 0);
+  }, 0);
+  const bar = progress(variants.length * executors.length * (options.reps + warmups) + firstSteps + overheadSteps);
 
   let micro: MicroResult | undefined;
   let dispatch: DispatchRow[] | undefined;

@@ -79,7 +79,10 @@ export interface RunPlan {
   readonly reps: number;
   /** Unmeasured runs first (worker start-up, imports, JIT in every worker). */
   readonly warmups: number;
-  /** First batches of fresh queues per queue row (then one cold one); 0: none. */
+  /**
+   * First batches of fresh queues per queue row (then one cold one); 0: none. Variants a
+   * target reads (`firstBatchTarget`) get at least TARGET_FIRST_REPS.
+   */
   readonly firstReps: number;
   /** Limit per run before it counts as a FAIL (hang, livelock). */
   readonly timeoutMs: number;
@@ -87,6 +90,15 @@ export interface RunPlan {
   readonly onStep: (label: string) => void;
   /** Called when every executor finished a variant. */
   readonly onVariant: (result: VariantResult) => void;
+}
+
+/** First batches of a variant a target reads: enough for a median. */
+export const TARGET_FIRST_REPS = 3;
+
+/** How many first batches (after ready()) each queue row of `variant` runs. */
+export function firstRepsOf(plan: Pick<RunPlan, 'firstReps'>, variant: Variant): number {
+  if (plan.firstReps === 0) return 0;
+  return variant.firstBatchTarget ? Math.max(plan.firstReps, TARGET_FIRST_REPS) : plan.firstReps;
 }
 
 /** Runs `plan`; the plain JS executor must come first (its median is the baseline). */
@@ -151,7 +163,7 @@ async function measure(
   const last = outcomes[outcomes.length - 1];
   const base = executor.id === 'plain' ? timeMs.median : baseline;
   let firstBatch: FirstBatch | undefined;
-  if (executor.firstBatch && plan.firstReps > 0) {
+  if (executor.firstBatch && firstRepsOf(plan, variant) > 0) {
     const first = await measureFirstBatch(plan, variant, executor, expected, base);
     firstBatch = first.firstBatch;
     if (state === 'ok' && first.state !== 'ok') state = `first batch: ${first.state}`;
@@ -201,6 +213,7 @@ async function measureFirstBatch(
   let cold: RunOutcome | undefined;
   let state = 'ok';
   let steps = 0;
+  const reps = firstRepsOf(plan, variant);
   const once = async (start: FirstBatchStart, label: string): Promise<RunOutcome> => {
     plan.onStep(`${variant.id} · ${executor.label} · ${label}`);
     steps++;
@@ -210,12 +223,12 @@ async function measureFirstBatch(
     return outcome;
   };
   try {
-    for (let r = 1; r <= plan.firstReps; r++) outcomes.push(await once('warm', `first batch ${r}/${plan.firstReps}`));
+    for (let r = 1; r <= reps; r++) outcomes.push(await once('warm', `first batch ${r}/${reps}`));
     cold = await once('cold', 'cold first batch');
   } catch (error) {
     state = `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
   }
-  for (; steps < plan.firstReps + 1; steps++) plan.onStep(`${variant.id} · ${executor.label} · skipped`);
+  for (; steps < reps + 1; steps++) plan.onStep(`${variant.id} · ${executor.label} · skipped`);
   if (outcomes.length === 0) return { state };
   const timeMs = spread(outcomes.map((o) => o.ms));
   return {

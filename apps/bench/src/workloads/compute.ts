@@ -14,7 +14,7 @@ export const compute: Workload = {
   variants(quick) {
     const tasks = quick ? 300 : 1500;
     const ops: Op[] = Array.from({ length: tasks }, (_, i) => ['compute', i, WORK, SLOTS] as const);
-    const short = quick ? 600 : 3000;
+    const short = quick ? 600 : 1500;
     return [
       {
         id: 'compute/few-conflicts',
@@ -36,6 +36,7 @@ export const compute: Workload = {
         state: [{ name: 'out', kind: 'array', length: SLOTS, initial: 0 }],
         ops: Array.from({ length: short }, (_, i) => ['compute', i, WORK_130US, SLOTS] as const),
         orderFree: true,
+        firstBatchTarget: true,
         invariants: () => undefined,
       },
     ];

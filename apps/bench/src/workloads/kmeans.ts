@@ -17,7 +17,7 @@ export const kmeans: Workload = {
   name: 'kmeans',
   description: `k-means-style accumulation: ~4 µs of compute, then ${DIMS + 1} read-modify-writes into one of ${CLUSTERS} clusters' sums`,
   variants(quick) {
-    const tasks = quick ? 5000 : 20_000;
+    const tasks = quick ? 2000 : 5000;
     return [
       {
         id: 'kmeans/accumulate',

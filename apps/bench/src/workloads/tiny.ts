@@ -9,15 +9,18 @@ export const tiny: Workload = {
     const tasks = quick ? 20_000 : 100_000;
     const accounts = 100_000;
     return [
-      bankVariant(
-        'tiny/transfer',
-        'tiny tasks',
-        `${tasks} transfers with no work among ${accounts} accounts: per-task overhead`,
-        tasks,
-        accounts,
-        0,
-        0,
-      ),
+      {
+        ...bankVariant(
+          'tiny/transfer',
+          'tiny tasks',
+          `${tasks} transfers with no work among ${accounts} accounts: per-task overhead`,
+          tasks,
+          accounts,
+          0,
+          0,
+        ),
+        firstBatchTarget: true,
+      },
     ];
   },
 };

@@ -57,6 +57,11 @@ export interface Variant {
   readonly orderFree: boolean;
   /** Checks that hold exactly in any serial order (e.g. money is conserved); a problem or undefined. */
   invariants(state: State, results: Results): string | undefined;
+  /**
+   * True if a DESIGN.md or issue 10 target reads this variant's first batch: it gets at
+   * least TARGET_FIRST_REPS first batches, whatever --first-reps says (unless 0).
+   */
+  readonly firstBatchTarget?: boolean;
   /** Position on the throughput-versus-contention chart, if the variant is on it. */
   readonly contention?: { readonly series: string; readonly accounts: number };
 }
