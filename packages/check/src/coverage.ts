@@ -69,13 +69,13 @@ export function lowConflict(coverage: Coverage): boolean {
   return coverage.concurrentRuns > 0 && coverage.conflictedRuns < coverage.concurrentRuns * LOW_CONFLICT_SHARE;
 }
 
-/** One line: "12 of 200 runs conflicted (6%), 31 aborts (0.16 per run); keys: counter (20), accounts[1] (11)". */
+/** One line: "12 of 200 runs actually conflicted (6%), 31 aborts (0.16 per run); keys: counter (20), accounts[1] (11)". */
 export function formatCoverage(coverage: Coverage): string {
   const { runs, conflictedRuns, aborts, keys } = coverage;
   const share = runs === 0 ? 0 : Math.round((100 * conflictedRuns) / runs);
   const perRun = runs === 0 ? 0 : aborts / runs;
   const keyList = keys.length === 0 ? 'none' : keys.map((k) => `${k.key} (${k.count})`).join(', ');
-  return `${conflictedRuns} of ${runs} run${runs === 1 ? '' : 's'} conflicted (${share}%), ${aborts} abort${aborts === 1 ? '' : 's'} (${perRun.toFixed(2)} per run); keys: ${keyList}`;
+  return `${conflictedRuns} of ${runs} run${runs === 1 ? '' : 's'} actually conflicted (${share}%), ${aborts} abort${aborts === 1 ? '' : 's'} (${perRun.toFixed(2)} per run); keys: ${keyList}`;
 }
 
 /** The warning for lowConflict coverage: what was seen and what to change. */
@@ -88,9 +88,13 @@ export function lowConflictAdvice(coverage: Coverage, chaos: boolean): string {
   return `warning: only ${coverage.conflictedRuns} of ${coverage.concurrentRuns} concurrent runs had a conflict: the tasks barely overlapped, so "serializable" says little. Try ${tips.join('; ')}.`;
 }
 
-/** The summary's lines: the coverage, with chaos if it was on, and the warning if it is low. */
-export function formatCoverageLines(coverage: Coverage, chaos: boolean): string[] {
-  const lines = [`  concurrency${chaos ? ' (chaos on)' : ''}: ${formatCoverage(coverage)}`];
+/**
+ * The summary's lines: the coverage ("serializable under ..." when `serializable`), with
+ * chaos if it was on, and the warning if it is low.
+ */
+export function formatCoverageLines(coverage: Coverage, chaos: boolean, serializable = false): string[] {
+  const how = serializable ? 'serializable under ' : '';
+  const lines = [`  concurrency${chaos ? ' (chaos on)' : ''}: ${how}${formatCoverage(coverage)}`];
   if (lowConflict(coverage)) lines.push(`  ${lowConflictAdvice(coverage, chaos)}`);
   return lines;
 }

@@ -61,7 +61,7 @@ export function formatFuzzResult(result: FuzzResult): string {
       `ame-check: ${name} is serializable`,
       `  ${result.runs} task lists x ${result.modes.length} modes (${modes}): ${result.runs * result.modes.length} runs checked in ${seconds} s`,
       `  seed ${result.seed} (same lists again: --seed ${result.seed} --runs ${result.runs})`,
-      ...formatCoverageLines(result.coverage, result.chaos),
+      ...formatCoverageLines(result.coverage, result.chaos, true),
     ].join('\n');
   }
   const c = result.counterexample!;
