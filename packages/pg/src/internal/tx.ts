@@ -111,6 +111,8 @@ export class Engine {
   cache = new Map<string, Cell>();
   readonly missingCells = new Map<string, [string, number]>();
   readonly missingObjects = new Map<string, OpenRequest>();
+  /** Async mode: names fetched in this chunk that do not exist (opening them throws UnknownObjectError). */
+  readonly unknown = new Set<string>();
   private overlay = new Map<string, OverlayEntry>();
   private tasks: BatchTask[] = [];
   private cur: BatchTask | null = null;
@@ -193,6 +195,8 @@ export class Engine {
     if (meta === undefined) {
       if (this.sync) {
         meta = this.sync.open(request);
+      } else if (this.unknown.has(name) && !request.create) {
+        meta = undefined;
       } else {
         const prev = this.missingObjects.get(name);
         if (!prev || (!prev.create && request.create)) this.missingObjects.set(name, request);
