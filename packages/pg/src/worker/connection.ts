@@ -20,7 +20,7 @@ let client: pg.Client | null = null;
 
 async function connection(): Promise<pg.Client> {
   if (client) return client;
-  const c = new pg.Client({ connectionString });
+  const c = new pg.Client({ connectionString, application_name: 'ame-pg-heap' });
   c.on('error', () => {
     if (client === c) client = null;
   });

@@ -33,12 +33,14 @@ const lockKey = advisoryKey(data.ns);
 // ---------- connection: reconnects, retries serialization failures (Q4) ----------
 
 let client: pg.Client | null = null;
+/** Fault injection for tests: AME_PG_FAULT=lose-commit-reply drops the reply of each worker's first commit. */
+let loseCommitReply = process.env.AME_PG_FAULT === 'lose-commit-reply';
 let warnings: string[] = [];
 let reconnects = 0;
 
 async function connection(): Promise<pg.Client> {
   if (client) return client;
-  const c = new pg.Client({ connectionString: data.connectionString });
+  const c = new pg.Client({ connectionString: data.connectionString, application_name: 'ame-pg-worker' });
   c.on('error', () => {
     if (client === c) client = null;
   });
@@ -63,7 +65,13 @@ async function query(what: string, text: string, values?: unknown[]): Promise<un
       continue;
     }
     try {
-      return (await c.query({ text, values: toPgValues(values), rowMode: 'array' })).rows as unknown[][];
+      const rows = (await c.query({ text, values: toPgValues(values), rowMode: 'array' })).rows as unknown[][];
+      if (loseCommitReply && what === 'committing') {
+        loseCommitReply = false;
+        await c.end(); // the commit is durable; its reply never reaches us
+        throw Object.assign(new Error('Connection terminated unexpectedly (AME_PG_FAULT)'), { code: undefined });
+      }
+      return rows;
     } catch (error) {
       const e = error as { code?: string; message?: string };
       if (e.code && RETRY_STATES.has(e.code)) {
