@@ -3,7 +3,7 @@
  * so task modules written for a Heap run unchanged. Each handle talks to its thread's
  * transaction engine (internal/tx.ts).
  */
-import { InvalidOptionError, type SnapshotValue, type Value, type Widen } from '@ame/stm';
+import { InvalidOptionError, ValueTypeError, type SnapshotValue, type Value, type Widen } from '@ame/stm';
 import { type Engine, type ObjectMeta, cellValue, checkElement, checkIndex, encodeCell } from './internal/tx.js';
 
 /** Runs `fn` in a transaction when called outside one (reads outside a task). */
@@ -99,7 +99,7 @@ export class PgTCounter {
   /** Adds `delta` (a finite number) at commit, without reading the counter. */
   add(delta: number): void {
     if (typeof delta !== 'number' || !Number.isFinite(delta)) {
-      throw new TypeError(`${this.name}.add: ${String(delta)} is not a finite number`);
+      throw new ValueTypeError('$', `${String(delta)} is not a finite number`, `${this.name}.add`);
     }
     this.engine.add(this.name, 0, delta, `${this.name}.add`);
   }
