@@ -13,12 +13,13 @@
  *   commit_seq                              the global commit order
  *
  * ame_commit (one round trip per batch of tasks; see commit protocol in ../queue.ts) locks
- * every cell the batch read or wrote in (obj, idx) order, then, task by task: skips a task
- * whose task-id row exists (already committed: returns its seq), validates its reads (the
- * version each read saw is still current; a read of an earlier batch task's write expects
- * that task's seq), takes nextval(commit_seq), applies its writes with that version and
- * inserts its task-id row. Returns per task its seq (0 = conflict, not applied) and the
- * key that conflicted.
+ * every cell the batch read or wrote in (obj, idx) order and reads their versions, then,
+ * task by task: skips a task whose task-id row exists (already committed: returns its
+ * seq), validates its reads (a version read from the database is still the cell's; a read
+ * of an earlier batch task's write needs that task applied), and takes nextval(commit_seq).
+ * Then, set-based, it applies the applied tasks' writes per cell (last set plus later
+ * adds, version of the last writer) and inserts their task-id rows. Returns per task its
+ * seq (0 = conflict, not applied) and the key that conflicted.
  */
 import { InvalidOptionError } from '@ame/stm';
 
@@ -66,59 +67,78 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
   n int := coalesce(array_length(t_idx, 1), 0);
   nr int := coalesce(array_length(r_task, 1), 0);
-  nw int := coalesce(array_length(w_task, 1), 0);
-  r int := 1; w int := 1; k int;
-  cur bigint; expected bigint; ok boolean; s bigint; prev bigint;
+  r int := 1; k int; w int;
+  pre bigint[]; prev bigint[]; now_applied boolean[];
+  ok boolean;
 BEGIN
   seqs := array_fill(0::bigint, ARRAY[n]);
   bad := array_fill(NULL::text, ARRAY[n]);
-  -- Shared with every commit; an inevitable task holds it exclusively (C5).
+  now_applied := array_fill(false, ARRAY[n]);
+  -- Shared with every commit; an inevitable task holds it exclusively (Q5).
   PERFORM pg_advisory_xact_lock_shared(${ADVISORY_CLASS}, ${lock});
   -- Lock every cell of the batch in one canonical order: commits never deadlock (C1).
   PERFORM 1 FROM ${ns}.cells c
     JOIN (SELECT DISTINCT u.o, u.i FROM unnest(r_obj || w_obj, r_idx || w_idx) AS u(o, i)) u ON c.obj = u.o AND c.idx = u.i
     ORDER BY c.obj, c.idx FOR UPDATE OF c;
+  -- Versions under the locks, one per read.
+  SELECT array_agg(c.ver ORDER BY u.ord) INTO pre
+    FROM unnest(r_obj, r_idx) WITH ORDINALITY AS u(o, i, ord) LEFT JOIN ${ns}.cells c ON c.obj = u.o AND c.idx = u.i;
+  -- Tasks committed by an earlier call whose reply was lost (Q4).
+  IF p_run IS NOT NULL THEN
+    SELECT array_agg(coalesce(t.seq, 0) ORDER BY u.ord) INTO prev
+      FROM unnest(t_idx) WITH ORDINALITY AS u(i, ord) LEFT JOIN ${ns}.tasks t ON t.run = p_run AND t.idx = u.i;
+  ELSE
+    prev := array_fill(0::bigint, ARRAY[n]);
+  END IF;
   FOR k IN 1..n LOOP
-    ok := true;
-    IF p_run IS NOT NULL THEN
-      SELECT t.seq INTO prev FROM ${ns}.tasks t WHERE t.run = p_run AND t.idx = t_idx[k];
-      IF FOUND THEN
-        seqs[k] := prev; -- committed by an earlier call whose reply was lost (C4)
-        WHILE r <= nr AND r_task[r] = k LOOP r := r + 1; END LOOP;
-        WHILE w <= nw AND w_task[w] = k LOOP w := w + 1; END LOOP;
-        CONTINUE;
-      END IF;
+    IF prev[k] > 0 THEN
+      seqs[k] := prev[k];
+      WHILE r <= nr AND r_task[r] = k LOOP r := r + 1; END LOOP;
+      CONTINUE;
     END IF;
+    ok := true;
     WHILE r <= nr AND r_task[r] = k LOOP
       IF ok THEN
-        expected := CASE WHEN r_ver[r] < 0 THEN seqs[-r_ver[r]] ELSE r_ver[r] END;
-        SELECT c.ver INTO cur FROM ${ns}.cells c WHERE c.obj = r_obj[r] AND c.idx = r_idx[r];
-        IF (r_ver[r] < 0 AND expected = 0) OR cur IS DISTINCT FROM expected THEN
-          ok := false;
-          bad[k] := r_obj[r] || '[' || r_idx[r] || ']';
+        IF r_ver[r] < 0 THEN
+          -- A write of batch task w: valid if w is applied now, or was (Q4) and is still the last writer.
+          w := -r_ver[r];
+          ok := now_applied[w] OR (seqs[w] > 0 AND pre[r] = seqs[w]);
+        ELSE
+          ok := pre[r] IS NOT DISTINCT FROM r_ver[r];
         END IF;
+        IF NOT ok THEN bad[k] := r_obj[r] || '[' || r_idx[r] || ']'; END IF;
       END IF;
       r := r + 1;
     END LOOP;
     IF NOT ok THEN
-      WHILE w <= nw AND w_task[w] = k LOOP w := w + 1; END LOOP;
       IF stop_at_conflict THEN EXIT; END IF;
       CONTINUE;
     END IF;
-    s := nextval('${ns}.commit_seq');
-    seqs[k] := s;
-    WHILE w <= nw AND w_task[w] = k LOOP
-      IF w_op[w] = 2 THEN
-        UPDATE ${ns}.cells SET num = num + w_num[w], ver = s WHERE obj = w_obj[w] AND idx = w_idx[w];
-      ELSE
-        UPDATE ${ns}.cells SET num = w_num[w], val = w_val[w], ver = s WHERE obj = w_obj[w] AND idx = w_idx[w];
-      END IF;
-      w := w + 1;
-    END LOOP;
-    IF p_run IS NOT NULL THEN
-      INSERT INTO ${ns}.tasks VALUES (p_run, t_idx[k], s);
-    END IF;
+    seqs[k] := nextval('${ns}.commit_seq');
+    now_applied[k] := true;
   END LOOP;
+  -- The writes of the tasks applied now, per cell: the last set plus the adds after it,
+  -- with the version of the last writer.
+  WITH wr AS (
+    SELECT u.o, u.i, u.op, u.num, u.val, u.ord, seqs[u.t] AS s
+      FROM unnest(w_task, w_obj, w_idx, w_op, w_num, w_val) WITH ORDINALITY AS u(t, o, i, op, num, val, ord)
+      WHERE now_applied[u.t]
+  ), last_set AS (
+    SELECT DISTINCT ON (o, i) o, i, ord, num, val FROM wr WHERE op = 1 ORDER BY o, i, ord DESC
+  ), f AS (
+    SELECT wr.o, wr.i, max(wr.s) AS ver, ls.ord AS set_ord, ls.num AS set_num, ls.val AS set_val,
+        coalesce(sum(wr.num) FILTER (WHERE wr.op = 2 AND wr.ord > coalesce(ls.ord, 0)), 0) AS adds
+      FROM wr LEFT JOIN last_set ls ON ls.o = wr.o AND ls.i = wr.i
+      GROUP BY wr.o, wr.i, ls.ord, ls.num, ls.val
+  )
+  UPDATE ${ns}.cells c SET
+      num = CASE WHEN f.set_ord IS NULL THEN c.num + f.adds WHEN f.adds = 0 THEN f.set_num ELSE f.set_num + f.adds END,
+      val = CASE WHEN f.set_ord IS NULL THEN c.val ELSE f.set_val END,
+      ver = f.ver
+    FROM f WHERE c.obj = f.o AND c.idx = f.i;
+  IF p_run IS NOT NULL THEN
+    INSERT INTO ${ns}.tasks SELECT p_run, t_idx[g], seqs[g] FROM generate_series(1, n) AS g WHERE now_applied[g];
+  END IF;
 END
 $fn$;`;
 }

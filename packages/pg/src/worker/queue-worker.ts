@@ -38,14 +38,21 @@ let loseCommitReply = process.env.AME_PG_FAULT === 'lose-commit-reply';
 let warnings: string[] = [];
 let reconnects = 0;
 
+let closing = false;
+
 async function connection(): Promise<pg.Client> {
   if (client) return client;
+  if (closing) throw new FatalError('the queue is closing');
   const c = new pg.Client({ connectionString: data.connectionString, application_name: 'ame-pg-worker' });
   c.on('error', () => {
     if (client === c) client = null;
   });
   await c.connect();
   await c.query(`SET default_transaction_isolation = 'serializable'`);
+  if (closing) {
+    await c.end().catch(() => {});
+    throw new FatalError('the queue is closing');
+  }
   client = c;
   return c;
 }
@@ -397,6 +404,7 @@ async function runAlone(g: Pending, msg: ChunkMessage): Promise<number> {
 
 port.on('message', async (msg: ChunkMessage | { type: 'close' }) => {
   if (msg.type === 'close') {
+    closing = true;
     const c = client;
     client = null;
     await c?.end().catch(() => {});
@@ -417,5 +425,7 @@ port.on('message', async (msg: ChunkMessage | { type: 'close' }) => {
 
 connection().then(
   () => port.postMessage({ type: 'ready' }),
-  (error) => port.postMessage({ type: 'fatal', chunk: -1, error: serializeError(error) }),
+  (error) => {
+    if (!closing) port.postMessage({ type: 'fatal', chunk: -1, error: serializeError(error) });
+  },
 );
