@@ -14,7 +14,7 @@ import { PgHeap, PgQueue, taskRef } from '../dist/index.js';
 const transfer = taskRef(new URL('./tasks.mjs', import.meta.url), 'transfer');
 
 if (process.argv[2] === '--child') {
-  const [, , connectionString, namespace, count, workers, seed] = process.argv;
+  const [, , , connectionString, namespace, count, workers, seed] = process.argv;
   const heap = await PgHeap.open({ connectionString, namespace });
   const q = new PgQueue({ heap, workers: Number(workers) });
   await q.whenReady();
@@ -31,9 +31,9 @@ if (process.argv[2] === '--child') {
 const { values } = parseArgs({
   options: {
     sync: { type: 'string', default: 'on' },
-    tasks: { type: 'string', default: '8000' },
+    tasks: { type: 'string', default: '4000' },
     accounts: { type: 'string', default: '10000' },
-    hand: { type: 'string', default: '1500' },
+    hand: { type: 'string', default: '1000' },
   },
 });
 const TASKS = Number(values.tasks);
@@ -64,6 +64,7 @@ heap.atomically(() => {
   for (let i = 0; i < ACCOUNTS; i++) accounts.set(i, 1000);
 });
 const client = new pg.Client({ connectionString: heap.connectionString });
+client.on('error', () => {});
 await client.connect();
 const sync = (await client.query('SHOW synchronous_commit')).rows[0].synchronous_commit;
 
@@ -79,7 +80,7 @@ async function handLoop(n) {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const from = next();
-    const to = (from + 1 + next()) % ACCOUNTS === from ? (from + 1) % ACCOUNTS : (from + 1 + next()) % ACCOUNTS;
+    const to = (from + 1 + (next() % (ACCOUNTS - 1))) % ACCOUNTS;
     for (;;) {
       try {
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
@@ -122,11 +123,14 @@ async function twoProcesses(workersEach) {
       String(k + 11),
     ]),
   );
-  await Promise.all(kids.map((kid) => new Promise((resolve) => kid.once('message', resolve))));
+  const failed = new Promise((_, reject) =>
+    kids.forEach((kid) => kid.once('exit', (code) => code !== 0 && reject(new Error(`bench child exited with ${code}`)))),
+  );
+  await Promise.race([Promise.all(kids.map((kid) => new Promise((resolve) => kid.once('message', resolve)))), failed]);
   const t0 = performance.now();
   const done = kids.map((kid) => new Promise((resolve) => kid.once('message', resolve)));
   for (const kid of kids) kid.send('go');
-  const results = await Promise.all(done);
+  const results = await Promise.race([Promise.all(done), failed]);
   const seconds = (performance.now() - t0) / 1000;
   await Promise.all(kids.map((kid) => new Promise((resolve) => (kid.exitCode !== null ? resolve() : kid.once('exit', resolve)))));
   return { rate: results.reduce((a, r) => a + r.commits, 0) / seconds, aborts: 0 };
@@ -134,13 +138,17 @@ async function twoProcesses(workersEach) {
 
 await handLoop(200); // warm-up
 const hand = await handLoop(HAND);
+console.error(`  hand loop: ${hand.toFixed(0)} tx/s`);
 const rows = [];
-for (const workers of [1, 2, 4]) rows.push([`PgQueue, ${workers} worker${workers > 1 ? 's' : ''}`, await queueRow(workers)]);
+for (const workers of [1, 2, 4]) {
+  rows.push([`PgQueue, ${workers} worker${workers > 1 ? 's' : ''}`, await queueRow(workers)]);
+  console.error(`  ${rows.at(-1)[0]}: ${rows.at(-1)[1].rate.toFixed(0)} tx/s`);
+}
 rows.push(['PgQueue, 2 processes x 2 workers', await twoProcesses(2)]);
 const handAgain = await handLoop(HAND);
 const anchor = (hand + handAgain) / 2;
 
-const sum = heap.atomically(() => accounts.toArray().reduce((a, b) => a + b, 0));
+const sum = heap.snapshot().accounts.reduce((a, b) => a + b, 0);
 console.log(
   `@ame/pg tiny transfers, embedded PostgreSQL, ${os.availableParallelism()} cores, synchronous_commit=${sync}, ${ACCOUNTS} accounts, ${TASKS} tasks per row, batchSize 32`,
 );
