@@ -14,7 +14,7 @@
  *  f. copy each cell's current value into its version record; state PUBLISHING.
  *  g. overwrite each cell with its new value at version wv, linking the record (T5).
  *  h. state UNLOCKING; trim each cell's chain (T6) and unlock it with sequence + 1.
- *  i. state IDLE.
+ *  i. the slot's LAST_TAG and LAST_VERSION name this commit; state IDLE.
  *
  * ## Invariants
  *  T3. Commit locks are taken in ascending cell address and held only for the bounded
@@ -35,7 +35,9 @@
  * observed through the worker's exit event, which orders the dead thread's stores before
  * it). Who repairs: whoever learns of the death (the pool's main thread, calling
  * `Heap.recover(threadId)`), while other threads keep running:
- *  C1. IDLE: nothing to do (the commit had not started, or had finished).
+ *  C1. IDLE: nothing to do (the commit had not started, or had finished: then LAST_TAG and
+ *      LAST_VERSION name it, so a scheduler can tell a task that committed just before
+ *      its thread died from one that did not).
  *  C2. LOCKING (steps b-f): no cell was changed. Every logged cell still locked by ~slot
  *      is unlocked; the commit did not happen. A gap in the clock (wv taken, never
  *      published) is harmless: T4's shortcut needs wv == S + 1, which a gap only makes
@@ -172,7 +174,7 @@ export function commitUpdate(tx: Transaction): boolean {
   }
   if (FAULTS) commitFault(8);
   // i.
-  log.setState(COMMIT_IDLE);
+  log.done(tag, wv);
   const slotF64 = slotOffset(tx.slot, 0) >> 3;
   f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! += kept;
   f64[slotF64 + (S_COMMITS >> 3)]! += 1;
@@ -246,7 +248,7 @@ export function commitDirect(tx: Transaction): boolean {
     if (FAULTS && k === 0) commitFault(7);
   }
   if (FAULTS) commitFault(8);
-  log.setState(COMMIT_IDLE);
+  log.done(tx.tag, wv);
   let freed = 0;
   for (let k = 0; k < n; k++) {
     const kind = writes.kinds[order[k]!]!;
