@@ -17,7 +17,7 @@ import { addCalls, balancesArb, callArb, outcome } from './helpers/bank-calls.js
 import { freshHeap, propertySeed, setupPgBank, setupStmBank } from './helpers/pg.js';
 
 const seed = propertySeed();
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 4);
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 3);
 console.log(`ordered-equals-sequential: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
 
 let server: PgHeap;

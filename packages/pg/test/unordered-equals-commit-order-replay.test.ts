@@ -19,7 +19,7 @@ import { addCalls, balancesArb, callArb, type Call } from './helpers/bank-calls.
 import { freshHeap, propertySeed, setupPgBank, setupStmBank } from './helpers/pg.js';
 
 const seed = propertySeed();
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 6);
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 5);
 console.log(`unordered-equals-commit-order-replay: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
 
 type Task = (ctx: TaskContext, ...args: Value[]) => Value;
