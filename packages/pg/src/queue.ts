@@ -142,6 +142,8 @@ export class PgQueue {
   /** The reply handler of the current run. */
   private onReply: ((worker: number, reply: WorkerReply) => void) | null = null;
   private onCrash: ((error: Error) => void) | null = null;
+  /** Set when a worker died: every later run() rejects with it. */
+  private broken: Error | null = null;
 
   constructor(options: PgQueueOptions) {
     if (!options || typeof options !== 'object')
@@ -194,16 +196,21 @@ export class PgQueue {
           });
           worker.on('error', (error) => {
             reject(error);
-            this.onCrash?.(new WorkerCrashedError(w, error.message, error));
+            this.crashed(new WorkerCrashedError(w, error.message, error));
           });
           worker.on('exit', (code) => {
-            if (!this.closed) this.onCrash?.(new WorkerCrashedError(w, `exited with code ${code}`));
+            if (!this.closed) this.crashed(new WorkerCrashedError(w, `exited with code ${code}`));
           });
         }),
       );
     }
     this.ready = Promise.all(started).then(() => {});
     this.ready.catch(() => {}); // surfaces at the first run
+  }
+
+  private crashed(error: Error): void {
+    this.broken ??= error;
+    this.onCrash?.(error);
   }
 
   /** Adds a task to the next run; returns its handle (its index in that run). */
@@ -244,6 +251,7 @@ export class PgQueue {
   async run(options: RunOptions = {}): Promise<PgRunReport> {
     if (this.closed) throw new QueueClosedError();
     if (this.running) throw new RunInProgressError('run()');
+    if (this.broken) throw this.broken;
     this.running = true;
     const calls = this.staged;
     this.staged = [];
