@@ -4,7 +4,8 @@
 // LEVEL SERIALIZABLE; SELECT; 2 UPDATEs; COMMIT, retried on 40001/40P01), as ratios
 // measured in the same run on the same server.
 //
-//   npm run bench --workspace=@ame/pg -- [--sync on|off] [--tasks 8000] [--accounts 10000] [--hand 1500]
+//   npm run bench --workspace=@ame/pg -- [--sync on|off] [--isolation serializable|'read committed']
+//     [--batch 32] [--tasks 4000] [--accounts 10000] [--hand 1000]
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,7 +17,12 @@ const transfer = taskRef(new URL('./tasks.mjs', import.meta.url), 'transfer');
 if (process.argv[2] === '--child') {
   const [, , , connectionString, namespace, count, workers, seed] = process.argv;
   const heap = await PgHeap.open({ connectionString, namespace });
-  const q = new PgQueue({ heap, workers: Number(workers), isolation: process.env.AME_PG_BENCH_ISOLATION });
+  const q = new PgQueue({
+    heap,
+    workers: Number(workers),
+    isolation: process.env.AME_PG_BENCH_ISOLATION,
+    batchSize: Number(process.env.AME_PG_BENCH_BATCH),
+  });
   await q.whenReady();
   addTransfers(q, Number(count), Number(heap.tarray('accounts').length), Number(seed));
   process.send?.('ready');
@@ -35,10 +41,12 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '10000' },
     hand: { type: 'string', default: '1000' },
     isolation: { type: 'string', default: 'serializable' },
+    batch: { type: 'string', default: '32' },
   },
 });
 const TASKS = Number(values.tasks);
 process.env.AME_PG_BENCH_ISOLATION = values.isolation; // for the --child processes
+process.env.AME_PG_BENCH_BATCH = values.batch;
 const ACCOUNTS = Number(values.accounts);
 const HAND = Number(values.hand);
 
@@ -103,7 +111,7 @@ async function handLoop(n) {
 }
 
 async function queueRow(workers) {
-  const q = new PgQueue({ heap, workers, isolation: values.isolation });
+  const q = new PgQueue({ heap, workers, isolation: values.isolation, batchSize: Number(values.batch) });
   try {
     await q.whenReady();
     addTransfers(q, TASKS, ACCOUNTS, workers * 31 + 5);
@@ -153,7 +161,7 @@ const anchor = (hand + handAgain) / 2;
 
 const sum = heap.snapshot().accounts.reduce((a, b) => a + b, 0);
 console.log(
-  `@ame/pg tiny transfers, embedded PostgreSQL, ${os.availableParallelism()} cores, synchronous_commit=${sync}, PgQueue isolation ${values.isolation}, ${ACCOUNTS} accounts, ${TASKS} tasks per row, batchSize 32`,
+  `@ame/pg tiny transfers, embedded PostgreSQL, ${os.availableParallelism()} cores, synchronous_commit=${sync}, PgQueue isolation ${values.isolation}, ${ACCOUNTS} accounts, ${TASKS} tasks per row, batchSize ${values.batch}`,
 );
 console.log(`${'row'.padEnd(36)} ${'tx/s'.padStart(9)} ${'vs hand'.padStart(8)} ${'aborts'.padStart(7)} ${'40001s'.padStart(7)}`);
 console.log(
