@@ -1,14 +1,25 @@
 import os from 'node:os';
-import type { Heap } from '@ame/stm';
+import { AmeError, type Heap, InvalidOptionError } from '@ame/stm';
 import { copyArgs } from './context.js';
 import { InvalidTaskError, QueueClosedError, RunInProgressError } from './errors.js';
-import { BatchEnv, type BatchOptions, type BatchOutput, runBatch, type Strategy } from './execute.js';
+import {
+  BatchEnv,
+  type BatchOptions,
+  type BatchOutput,
+  type DeadOwner,
+  type HeapRecovery,
+  recoverHeapOwner,
+  runBatch,
+  type Strategy,
+} from './execute.js';
+import { parseFaults } from './fault.js';
 import { TaskLoader } from './loader.js';
 import { warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
 import type { QueueOptions, RunMode, RunOptions, RunPolicy, RunReport, TaskHandle } from './report.js';
 import { MAIN_OWNER, MAX_WORKERS, RECALL, SharedBatch, SLOTS, STOP } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
+import type { PoolRun, RunLimits } from './supervisor.js';
 import { WorkerPool } from './worker-pool.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -24,6 +35,9 @@ export interface ResolvedOptions {
   recordHistory: boolean;
   children: 'enqueue' | 'drop';
   policy: 'auto' | 'parallel' | 'inline';
+  /** Infinity: no limit. */
+  taskTimeoutMs: number;
+  maxCrashes: number;
 }
 
 /** How one batch was executed: by which threads, and how many tasks ran on the calling thread. */
@@ -31,6 +45,15 @@ export interface Execution {
   outputs: BatchOutput[];
   policy: RunPolicy;
   inlineTasks: number;
+  /** Workers that died during the run, and workers replaced (crashes and timeouts). */
+  crashes: number;
+  restarts: number;
+}
+
+/** What one run executes with: the batch's shared settings and the pool's limits. */
+export interface RunSettings extends BatchOptions {
+  taskTimeoutMs: number;
+  maxCrashes: number;
 }
 
 /**
@@ -126,9 +149,11 @@ export abstract class BaseQueue {
     try {
       return batch.append(batch.taskIdOf(ref, MAIN_OWNER), args, MAIN_OWNER, false);
     } catch (error) {
-      if (error instanceof TypeError) {
+      // Not a Value (TypeError), or reading it threw (a getter, a proxy trap): the user's input.
+      if (!(error instanceof AmeError) || error instanceof TypeError) {
         const where = entry === undefined ? '' : ` (entry ${entry})`;
-        throw new InvalidTaskError(`the arguments of task ${ref.name}${where} must be Values: ${error.message}`);
+        const problem = error instanceof Error ? error.message : String(error);
+        throw new InvalidTaskError(`the arguments of task ${ref.name}${where} must be Values: ${problem}`, error);
       }
       throw error;
     }
@@ -138,6 +163,7 @@ export abstract class BaseQueue {
   async run(options: RunOptions = {}): Promise<RunReport> {
     if (this.closed) throw new QueueClosedError();
     if (this.running) throw new RunInProgressError('run()');
+    const taskTimeoutMs = checkRunOptions(options) ?? this.options.taskTimeoutMs;
     this.running = true;
     const batchNumber = ++this.batchNumber;
     const batch = this.batch;
@@ -156,6 +182,8 @@ export abstract class BaseQueue {
         maxAttempts: this.options.maxAttempts,
         recordHistory: this.options.recordHistory,
         dropChildren: this.options.children === 'drop',
+        taskTimeoutMs,
+        maxCrashes: this.options.maxCrashes,
       });
       progress();
       report = buildReport(batch, execution, {
@@ -183,7 +211,7 @@ export abstract class BaseQueue {
     return report;
   }
 
-  /** Stops the workers. The queue cannot run again. */
+  /** Stops the workers. The queue cannot run again. Never hangs: a worker that does not exit is terminated. */
   async close(): Promise<void> {
     this.closed = true;
     await this.shutdown();
@@ -194,7 +222,7 @@ export abstract class BaseQueue {
   }
 
   /** Executes the published batch; resolves with every thread's output. */
-  protected abstract execute(options: BatchOptions): Promise<Execution>;
+  protected abstract execute(settings: RunSettings): Promise<Execution>;
 
   protected abstract shutdown(): Promise<void>;
 }
@@ -213,31 +241,88 @@ function watchProgress(batch: SharedBatch, options: RunOptions): () => void {
   };
 }
 
+/** Every option name of QueueOptions: any other is a mistake (a typo would otherwise be ignored). */
+const QUEUE_OPTIONS = new Set([
+  'heap',
+  'workers',
+  'ordered',
+  'seed',
+  'onError',
+  'maxAttempts',
+  'recordHistory',
+  'children',
+  'policy',
+  'taskTimeoutMs',
+  'maxCrashes',
+]);
+const RUN_OPTIONS = new Set(['onProgress', 'taskTimeoutMs']);
+
+/** InvalidOptionError naming the option and the value it got. */
+function invalid(option: string, expected: string, value: unknown): InvalidOptionError {
+  return new InvalidOptionError(option, `expected ${expected}, got ${show(value)}`);
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+function checkKeys(options: object, known: Set<string>, what: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.has(key))
+      throw new InvalidOptionError(key, `${what} has no option ${JSON.stringify(key)}; known: ${[...known].join(', ')}`);
+  }
+}
+
+/** taskTimeoutMs: a positive number of ms, or Infinity (no limit). */
+function checkTimeout(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0)) throw invalid('taskTimeoutMs', 'a number of ms > 0 (or Infinity)', value);
+  return value;
+}
+
+/** Checks run()'s options; returns its taskTimeoutMs, if given. */
+function checkRunOptions(options: RunOptions): number | undefined {
+  if (!options || typeof options !== 'object') throw invalid('run options', 'an object', options);
+  checkKeys(options, RUN_OPTIONS, 'run()');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw invalid('onProgress', 'a function', options.onProgress);
+  }
+  return checkTimeout(options.taskTimeoutMs);
+}
+
 function resolveOptions(options: QueueOptions, defaults: { workers?: number }): ResolvedOptions {
-  if (!options || typeof options !== 'object')
-    throw new InvalidTaskError('queue options must be an object with at least { heap }');
+  if (!options || typeof options !== 'object') throw invalid('queue options', 'an object with at least { heap }', options);
+  checkKeys(options, QUEUE_OPTIONS, 'a queue');
   const heap = options.heap as Partial<Heap> | undefined;
   if (!heap || typeof heap.control !== 'function' || !heap.handle) {
-    throw new InvalidTaskError('queue option heap must be a Heap from @ame/stm (Heap.create())');
+    throw invalid('heap', 'a Heap from @ame/stm (Heap.create())', heap);
   }
   const workers = options.workers ?? defaults.workers ?? os.availableParallelism();
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS - 1) {
-    throw new InvalidTaskError(`queue option workers must be an integer from 1 to ${MAX_WORKERS - 1}, got ${String(workers)}`);
+    throw invalid('workers', `an integer from 1 to ${MAX_WORKERS - 1}`, workers);
   }
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new InvalidTaskError(`queue option seed must be an integer, got ${String(seed)}`);
+  if (!Number.isInteger(seed)) throw invalid('seed', 'an integer', seed);
   const onError = options.onError ?? 'stop';
-  if (onError !== 'stop' && onError !== 'continue') {
-    throw new InvalidTaskError(`queue option onError must be 'stop' or 'continue', got ${String(onError)}`);
-  }
+  if (onError !== 'stop' && onError !== 'continue') throw invalid('onError', "'stop' or 'continue'", onError);
   const maxAttempts = options.maxAttempts ?? 16;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new InvalidTaskError(`queue option maxAttempts must be an integer >= 1, got ${String(maxAttempts)}`);
-  }
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw invalid('maxAttempts', 'an integer >= 1', maxAttempts);
   const policy = options.policy ?? 'auto';
   if (policy !== 'auto' && policy !== 'parallel' && policy !== 'inline') {
-    throw new InvalidTaskError(`queue option policy must be 'auto', 'parallel' or 'inline', got ${String(policy)}`);
+    throw invalid('policy', "'auto', 'parallel' or 'inline'", policy);
   }
+  for (const flag of ['ordered', 'recordHistory'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw invalid(flag, 'a boolean', options[flag]);
+  }
+  const maxCrashes = options.maxCrashes ?? 3;
+  if (!Number.isInteger(maxCrashes) || maxCrashes < 1) throw invalid('maxCrashes', 'an integer >= 1', maxCrashes);
+  const fault = process.env.AME_FAULT;
+  const faults = fault ? parseFaults(fault) : undefined;
+  if (typeof faults === 'string') throw new InvalidOptionError('AME_FAULT', faults);
   return {
     heap: options.heap,
     workers,
@@ -247,13 +332,15 @@ function resolveOptions(options: QueueOptions, defaults: { workers?: number }): 
     maxAttempts,
     recordHistory: options.recordHistory === true,
     children: checkChildren(options.children),
-    policy: process.env.AME_FAULT ? 'parallel' : policy,
+    policy: fault ? 'parallel' : policy,
+    taskTimeoutMs: checkTimeout(options.taskTimeoutMs) ?? Infinity,
+    maxCrashes,
   };
 }
 
 function checkChildren(children: unknown): 'enqueue' | 'drop' {
   if (children === undefined || children === 'enqueue' || children === 'drop') return children ?? 'enqueue';
-  throw new InvalidTaskError(`queue option children must be 'enqueue' or 'drop', got ${String(children)}`);
+  throw invalid('children', "'enqueue' or 'drop'", children);
 }
 
 /**
@@ -291,6 +378,7 @@ export abstract class PooledQueue extends BaseQueue {
   protected constructor(options: QueueOptions, strategyUrl: URL) {
     super(options);
     this.pool = new WorkerPool(this.options.workers, this.options.heap.handle, this.batch, strategyUrl.href);
+    this.pool.recover = (dead) => this.recoverOwner(dead);
     this.pool.warm(); // workers start (and warm up) now, not at the first run
     this.mainStrategy = import(strategyUrl.href)
       .then((m: { createStrategy(env: BatchEnv): Strategy }) => m.createStrategy)
@@ -301,10 +389,14 @@ export abstract class PooledQueue extends BaseQueue {
     this.mainStrategy.catch(() => {}); // surfaces at the first run
   }
 
-  protected async execute(options: BatchOptions): Promise<Execution> {
-    const policy = this.options.policy;
-    if (policy === 'parallel') return { outputs: await this.pool.run(options), policy: 'parallel', inlineTasks: 0 };
+  protected async execute(settings: RunSettings): Promise<Execution> {
+    const { taskTimeoutMs, maxCrashes, ...options } = settings;
     const createStrategy = await this.mainStrategy;
+    this.recovery = { options, create: createStrategy };
+    const limits: RunLimits = { taskTimeoutMs, maxCrashes, clock: () => this.options.heap.stats().clock };
+    // A task on the calling thread can be neither stopped nor survived: limits need the workers.
+    const policy = taskTimeoutMs !== Infinity ? 'parallel' : this.options.policy;
+    if (policy === 'parallel') return { ...(await this.pool.run(options, limits)), policy: 'parallel', inlineTasks: 0 };
     const env = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
     const control = this.batch.control;
     let leftInline = false;
@@ -334,16 +426,17 @@ export abstract class PooledQueue extends BaseQueue {
       return leftInline;
     };
     const main = await runBatch(env, createStrategy(env), this.loader, leave);
-    if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran };
+    if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran, crashes: 0, restarts: 0 };
     const outputs = [main];
     let inlineTasks = main.ran;
-    if ((await this.runWorkers(options, outputs, meanInlineMs)) && !this.batch.done() && Atomics.load(control, STOP) === 0) {
+    const pool = await this.runWorkers(options, limits, outputs, meanInlineMs);
+    if (Atomics.load(control, RECALL) !== 0 && !this.batch.done() && Atomics.load(control, STOP) === 0) {
       const rest = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
       const output = await runBatch(rest, createStrategy(rest), this.loader);
       outputs.push(output);
       inlineTasks += output.ran;
     }
-    return { outputs, policy: 'parallel', inlineTasks };
+    return { outputs, policy: 'parallel', inlineTasks, crashes: pool.crashes, restarts: pool.restarts };
   }
 
   /**
@@ -352,9 +445,14 @@ export abstract class PooledQueue extends BaseQueue {
    * fast as this thread did inline (`meanInlineMs` per task; conflicts, aborts or shared
    * cache lines can eat the parallelism), it sets RECALL: they leave at their next claim
    * and this thread finishes the batch alone. So 'auto' is never much slower than running
-   * inline. True if it recalled them.
+   * inline. Check RECALL afterwards to see whether it recalled them.
    */
-  private async runWorkers(options: BatchOptions, outputs: BatchOutput[], meanInlineMs: number): Promise<boolean> {
+  private async runWorkers(
+    options: BatchOptions,
+    limits: RunLimits,
+    outputs: BatchOutput[],
+    meanInlineMs: number,
+  ): Promise<PoolRun> {
     const batch = this.batch;
     const control = batch.control;
     let at = performance.now();
@@ -375,11 +473,28 @@ export abstract class PooledQueue extends BaseQueue {
       }
     }, RECALL_WINDOW_MS);
     try {
-      outputs.push(...(await this.pool.run(options)));
+      const run = await this.pool.run(options, limits);
+      outputs.push(...run.outputs);
+      return run;
     } finally {
       clearInterval(timer);
     }
-    return Atomics.load(control, RECALL) !== 0;
+  }
+
+  /** The strategy and batch settings of the latest run, for recoverOwner. */
+  private recovery: { options: BatchOptions; create: (env: BatchEnv) => Strategy } | undefined;
+
+  /**
+   * A worker died (its 'exit' event): the strategy repairs what it held, on this thread,
+   * before anything else runs on it (S1 of the Supervisor). Before the first run no
+   * worker ran a task: the heap alone is asked to free the dead thread's slot.
+   */
+  private recoverOwner(dead: DeadOwner): HeapRecovery | undefined {
+    const recovery = this.recovery;
+    if (!recovery) return recoverHeapOwner(this.options.heap, dead);
+    const env = new BatchEnv(this.options.heap, this.batch, recovery.options, MAIN_OWNER);
+    const strategy = recovery.create(env);
+    return strategy.recoverOwner ? strategy.recoverOwner(dead) : recoverHeapOwner(this.options.heap, dead);
   }
 
   /** Workers (and this thread, for the inline policy) import the module while tasks are still being added. */
@@ -419,11 +534,13 @@ export abstract class InlineQueue extends BaseQueue {
     await warmUpOnce(this.strategy);
   }
 
-  protected async execute(options: BatchOptions): Promise<Execution> {
+  /** Runs the batch on this thread (taskTimeoutMs and maxCrashes do not apply: nothing can stop or survive it). */
+  protected async execute(settings: RunSettings): Promise<Execution> {
+    const { taskTimeoutMs: _t, maxCrashes: _m, ...options } = settings;
     await warmUpOnce(this.strategy);
     const env = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
     const output = await runBatch(env, this.strategy(env), this.loader);
-    return { outputs: [output], policy: 'inline', inlineTasks: output.ran };
+    return { outputs: [output], policy: 'inline', inlineTasks: output.ran, crashes: 0, restarts: 0 };
   }
 
   protected async shutdown(): Promise<void> {}
