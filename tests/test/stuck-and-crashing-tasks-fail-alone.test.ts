@@ -121,3 +121,32 @@ test('a task looping on a stale snapshot is re-run on a fresh one, not failed', 
     await queue.close();
   }
 });
+
+test('a worker that dies between runs is replaced at the next run', async () => {
+  const heap = bankHeap();
+  const queue = new TransactionQueue({ heap, workers: 2, policy: 'parallel' });
+  try {
+    queue.add(tasks.exitLater, 20);
+    expect((await queue.run()).commits).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its worker exits meanwhile
+    addCalls(queue, bankCalls(40, 6));
+    const report = await queue.run();
+    expect([report.commits, report.errors.length, report.crashes]).toEqual([report.tasks, 0, 0]);
+    expect(sum(accounts(heap))).toBe(TOTAL);
+  } finally {
+    await queue.close();
+  }
+});
+
+test('close() during a run with an endless task returns; the run rejects', async () => {
+  const heap = bankHeap();
+  const queue = new TransactionQueue({ heap, workers: 2, policy: 'parallel' });
+  await queue.ready();
+  queue.add(tasks.spinForever);
+  const run = queue.run().catch((e: unknown) => e);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the task is spinning by now
+  await queue.close(); // terminates the spinning worker after its grace period
+  const error = (await run) as Error;
+  expect(error.name).toBe('WorkerCrashedError');
+  expect(error.message).toContain('closed');
+});

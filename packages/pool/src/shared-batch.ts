@@ -13,7 +13,7 @@
  * |  16   | COUNT     | tasks published in the log                        | holder of LOG_LOCK  | store       |
  * |  32   | NEXT      | next task index to claim                          | claimers            | CAS         |
  * |  48   | TURN      | ordered mode: the index allowed to commit next    | the task at its turn| store       |
- * |  64   | STOP      | 1: stop (a failure, onError 'stop'); 2: abort     | any                 | store       |
+ * |  64   | STOP      | 1: stop (a failure, onError 'stop'); 2: abort (close() during a run) | any | store |
  * |  80   | RECALL    | 1: workers leave at their next claim (policy)     | main                | store       |
  * |  96   | LOCK      | global lock (GIL, inevitable token): 0 or owner+1 | claimers            | CAS / store |
  * |  97   | GIL_WAITERS | threads sleeping on LOCK (GIL strategy)         | GIL waiters         | add / sub   |

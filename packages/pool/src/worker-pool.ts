@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { HeapHandle } from '@ame/stm';
 import { WorkerCrashedError } from './errors.js';
 import type { BatchOptions, DeadOwner, HeapRecovery } from './execute.js';
-import type { SharedBatch } from './shared-batch.js';
+import { type SharedBatch, STOP } from './shared-batch.js';
 import { type PoolRun, type RunLimits, Supervisor } from './supervisor.js';
 import type { FromWorker, ToWorker } from './worker/main.js';
 
@@ -97,7 +97,11 @@ export class WorkerPool {
     const workers = this.workers ?? (await this.starting?.catch(() => undefined));
     this.workers = undefined;
     this.starting = undefined;
-    this.active?.abort(new WorkerCrashedError(-1, 'the queue was closed during run()'));
+    if (this.active) {
+      Atomics.store(this.batch.control, STOP, 2); // abort the batch: workers leave it, then exit
+      this.batch.wake();
+      this.active.abort(new WorkerCrashedError(-1, 'the queue was closed during run()'));
+    }
     await Promise.all((workers ?? []).map((w) => (w ? stop(w.worker) : undefined)));
   }
 
