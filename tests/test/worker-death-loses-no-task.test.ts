@@ -1,7 +1,8 @@
 /**
  * Workers that die at random while task bodies run (AME_FAULT=task-exit) lose nothing and
  * apply nothing twice: every task commits exactly once (a dead worker's claim goes to its
- * replacement), the bank's money is conserved, an unordered run equals a replay of its
+ * replacement), results survive (non-primitive ones are in shared memory, not in the dead
+ * worker's end-of-batch message), the bank's money is conserved, an unordered run equals a replay of its
  * calls in commitOrder, an ordered run equals SequentialQueue (the dead worker's turn is
  * re-run, not skipped), report.crashes counts the deaths, and the same queue runs later
  * batches. Real worker threads, for 1-3 workers, TransactionQueue and GilQueue.

@@ -43,7 +43,7 @@ export interface TaskFailure {
 
 /** What one thread reports at the end of a batch. */
 export interface BatchOutput {
-  /** [index, encoded result] of committed tasks whose result is not a primitive. */
+  /** [index, encoded result] of committed tasks whose result is not a primitive (the main thread's; workers' are in the result logs). */
   results: [number, Uint8Array][];
   failures: TaskFailure[];
   /** [key, aborted index, winner index or -1, count]. */
@@ -202,7 +202,9 @@ export class BatchEnv {
       batch.cover(index);
       batch.nums[index] = this.resultNum;
     } else if (kind === R_ENCODED) {
-      this.out.results.push([index, this.resultBytes!]);
+      // L2: in shared memory before the outcome, so a worker's death does not lose it.
+      if (batch.resultLogs.has(this.owner)) batch.resultLogs.append(this.owner, index, this.resultBytes!);
+      else this.out.results.push([index, this.resultBytes!]);
       this.resultBytes = undefined;
     }
     batch.recordOutcome(index, kind, this.control.serialPoint);

@@ -38,6 +38,7 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
   }
   const errors: TaskError[] = [];
   const conflictMap = new Map<string, { count: number; pairs: Map<string, ConflictPair> }>();
+  for (const [index, bytes] of batch.resultLogs.records()) results[index] = decodeValue(bytes); // L1: every worker is done or dead
   for (const output of execution.outputs) {
     for (const [index, bytes] of output.results) results[index] = decodeValue(bytes);
     for (const f of output.failures) {

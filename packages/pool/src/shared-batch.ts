@@ -2,8 +2,9 @@
  * The shared memory of a batch: a control block of Int32 words, a task table, the task
  * record log, and per-task outcome arrays. Tasks are dispatched through it (threads claim
  * indices with CAS, no message per task) and their outcomes come back through it (no
- * message per task either; only results that are not primitives travel by message, once
- * per thread and batch).
+ * message per task either; results that are not primitives go into each worker's result
+ * log, result-log.ts; failures, conflicts and history travel by message, once per thread
+ * and batch).
  *
  * ## Control block (Int32 words; words written often sit on cache lines of their own)
  * | word  | name      | meaning                                           | written by          | how         |
@@ -76,6 +77,7 @@
  *      half-way through a claim (between its CAS on NEXT and the task's first step).
  */
 import { type TaskRecordWriter, readArgs, writeRecord } from './internal/descriptor.js';
+import { ResultLogs } from './result-log.js';
 
 export const BATCH = 0;
 export const WORKERS = 1;
@@ -139,6 +141,8 @@ export interface SharedBatchHandle {
   readonly outcome: SharedArrayBuffer;
   readonly nums: SharedArrayBuffer;
   readonly points: SharedArrayBuffer;
+  /** Per-worker logs of results that are not primitives (result-log.ts), made by setWorkers. */
+  results: readonly SharedArrayBuffer[];
 }
 
 /** A task table entry as this thread knows it. */
@@ -165,8 +169,12 @@ export class SharedBatch implements TaskRecordWriter {
   private lastRef: object | undefined;
   private lastId = -1;
 
+  /** The workers' result logs (none for the main thread: its results stay in its output). */
+  resultLogs: ResultLogs;
+
   private constructor(readonly handle: SharedBatchHandle) {
     this.control = new Int32Array(handle.control);
+    this.resultLogs = new ResultLogs(handle.results);
     this.views();
   }
 
@@ -179,6 +187,7 @@ export class SharedBatch implements TaskRecordWriter {
       outcome: new SharedArrayBuffer(16 * 1024, { maxByteLength: 4 * MAX_TASKS }),
       nums: new SharedArrayBuffer(32 * 1024, { maxByteLength: 8 * MAX_TASKS }),
       points: new SharedArrayBuffer(32 * 1024, { maxByteLength: 8 * MAX_TASKS }),
+      results: [],
     });
   }
 
@@ -192,6 +201,7 @@ export class SharedBatch implements TaskRecordWriter {
     const count = Atomics.load(c, COUNT);
     this.views();
     this.outcome.fill(0, 0, Math.min(count, this.outcome.length));
+    this.resultLogs.reset();
     for (const word of [COUNT, NEXT, TURN, STOP, RECALL, LOCK, GIL_WAITERS, LOG_LOCK, SLOTS, ABORTS]) Atomics.store(c, word, 0);
     for (let o = 0; o < MAX_WORKERS; o++) {
       for (const word of [CLAIM_START(o), FINISHED(o), GATE(o), CLAIM_END(o), CLAIM_BASE(o), KILL(o)]) Atomics.store(c, word, 0);
@@ -453,9 +463,11 @@ export class SharedBatch implements TaskRecordWriter {
     this.outcome[index] = kind;
   }
 
-  /** Sets the pool size (main thread, once, before any worker starts). */
+  /** Sets the pool size and makes the workers' result logs (main thread, once, before any worker starts). */
   setWorkers(workers: number): void {
     Atomics.store(this.control, WORKERS, workers);
+    this.resultLogs = ResultLogs.create(workers);
+    this.handle.results = this.resultLogs.buffers;
   }
 
   /** Tasks finished so far, all owners in use (B2: read before COUNT when checking for the end). */
