@@ -22,7 +22,7 @@
  *      CLAIM_BASE. If r's outcome is recorded it finished but was not counted: count it.
  *      If the heap reports that the owner's last commit was r's (tag r + 1, newer than the
  *      batch), r committed but was not recorded: record it, with a WorkerCrashedError in
- *      phase 'afterCommit' (its result is lost). Ordered: a turn the dead owner finished
+ *      phase 'afterCommit' (its result survives only if it was in the result log). Ordered: a turn the dead owner finished
  *      but did not pass on (TURN in [CLAIM_START, r)) moves to r (B3).
  *  S3. Decide r's fate: timed out (the watchdog killed it while r ran) -> fails with
  *      TaskTimeoutError, unless its snapshot went stale meanwhile (the heap's clock moved)
