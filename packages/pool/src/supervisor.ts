@@ -37,7 +37,7 @@
  *      is not blocked by another (ordered: the task holds TURN; otherwise LOCK is free or
  *      its own). Past taskTimeoutMs: KILL (B7), then terminate().
  */
-import { WorkerCrashedError, serializeError, TaskTimeoutError } from './errors.js';
+import { rebuildError, serializeError, TaskTimeoutError, WorkerCrashedError } from './errors.js';
 import type { BatchOptions, BatchOutput, DeadOwner, HeapRecovery } from './execute.js';
 import {
   FINISHED,
@@ -144,8 +144,7 @@ export class Supervisor {
         if (this.pending.size === 0) this.end();
       } else if (message.type === 'fatal') {
         w.worker.off('message', onMessage);
-        const cause = new Error(message.error.message);
-        this.end(new WorkerCrashedError(w.owner, `its claim loop failed: ${message.error.message}`, cause));
+        this.end(new WorkerCrashedError(w.owner, `its claim loop failed: ${message.error.message}`, rebuildError(message.error)));
       }
     };
     w.worker.on('message', onMessage);

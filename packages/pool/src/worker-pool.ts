@@ -167,12 +167,14 @@ export class WorkerPool {
     else this.recover({ owner: w.owner, threadId: w.threadId });
   }
 
-  /** Drops every worker after a broken run: they are terminated, fresh ones start next run. */
+  /** Drops every worker after a broken run: they are terminated (and repaired), fresh ones start next run. */
   private discard(): void {
     const workers = this.workers;
     this.workers = undefined;
     this.starting = undefined;
-    for (const w of workers ?? []) if (w) void w.worker.terminate();
+    for (const w of workers ?? []) {
+      if (w) void w.worker.terminate().then(() => this.recover({ owner: w.owner, threadId: w.threadId }));
+    }
   }
 }
 
