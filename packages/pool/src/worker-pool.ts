@@ -126,7 +126,12 @@ export class WorkerPool {
   /** Starts a fresh worker as owner `owner` in place of a dead one (the Supervisor, during a run). */
   private async replace(owner: number): Promise<PoolWorker> {
     const w = await this.spawn(owner, false);
-    if (this.workers) this.workers[owner] = w;
+    if (this.closing || !this.workers) {
+      await w.worker.terminate(); // close() came while it started: nobody would stop it
+      this.recover({ owner, threadId: w.threadId });
+      throw new WorkerCrashedError(owner, 'the queue was closed while its replacement started');
+    }
+    this.workers[owner] = w;
     return w;
   }
 
