@@ -10,6 +10,7 @@ export {
   RunInProgressError,
   TaskError,
   TaskLoadError,
+  TaskTimeoutError,
   TaskValueError,
   WorkerCrashedError,
 } from '@ame/pool';

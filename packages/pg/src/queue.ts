@@ -410,6 +410,8 @@ export class PgQueue {
       durationMs,
       policy: 'parallel',
       inlineTasks: 0,
+      crashes: 0, // a worker that dies rejects the run (no replacement in @ame/pg)
+      restarts: 0,
       warnings: state.warnings,
       retries: state.retries,
       ...(callsOut ? { calls: callsOut } : {}),

@@ -79,6 +79,29 @@ export class WorkerCrashedError extends AmeError {
   }
 }
 
+/**
+ * A task ran longer than `taskTimeoutMs`: its worker was terminated and replaced, nothing
+ * of the attempt was written. The `cause` of the task's TaskError.
+ */
+export class TaskTimeoutError extends AmeError {
+  override readonly name = 'TaskTimeoutError';
+  /** The task's index in its batch. */
+  readonly index: number;
+  /** The task's export name. */
+  readonly task: string;
+  /** The limit it exceeded, in ms. */
+  readonly timeoutMs: number;
+  constructor(task: string, index: number, timeoutMs: number) {
+    super(
+      'TASK_TIMEOUT',
+      `task ${index} (${task}) ran longer than taskTimeoutMs (${timeoutMs} ms): its worker was terminated and replaced, and nothing of the task was written; raise taskTimeoutMs if the task needs longer, or look for a loop that never ends`,
+    );
+    this.index = index;
+    this.task = task;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 /** The queue was closed. */
 export class QueueClosedError extends AmeError {
   override readonly name = 'QueueClosedError';
@@ -95,11 +118,11 @@ export class RunInProgressError extends AmeError {
   }
 }
 
-/** An argument of add() or an option is wrong. */
+/** A task reference or an argument of add() is wrong (queue options: InvalidOptionError). */
 export class InvalidTaskError extends AmeError {
   override readonly name = 'InvalidTaskError';
-  constructor(problem: string) {
-    super('INVALID_TASK', problem);
+  constructor(problem: string, cause?: unknown) {
+    super('INVALID_TASK', problem, cause === undefined ? undefined : { cause });
   }
 }
 

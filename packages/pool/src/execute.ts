@@ -14,11 +14,11 @@
 import { isMainThread } from 'node:worker_threads';
 import type { Heap, TxControl } from '@ame/stm';
 import { TaskContextImpl } from './context.js';
-import { serializeError, type SerializedError } from './errors.js';
+import { rebuildError, serializeError, type SerializedError } from './errors.js';
 import { Attempt } from './internal/attempt.js';
 import type { TaskLoader } from './loader.js';
 import type { TaskHistory } from './report.js';
-import { CURRENT, FAILED, R_ENCODED, R_NUMBER, STOP, type SharedBatch } from './shared-batch.js';
+import { FAILED, R_ENCODED, R_NUMBER, STOP, type SharedBatch } from './shared-batch.js';
 import type { TaskFunction } from './task-ref.js';
 
 /** Per-batch settings every thread of a run shares. */
@@ -42,7 +42,7 @@ export interface TaskFailure {
 
 /** What one thread reports at the end of a batch. */
 export interface BatchOutput {
-  /** [index, encoded result] of committed tasks whose result is not a primitive. */
+  /** [index, encoded result] of committed tasks whose result is not a primitive (the main thread's; workers' are in the result logs). */
   results: [number, Uint8Array][];
   failures: TaskFailure[];
   /** [key, aborted index, winner index or -1, count]. */
@@ -61,6 +61,45 @@ export interface Strategy {
   inevitable(ctx: TaskContextImpl): void;
   /** Called before the thread waits for work and when it leaves the batch: give up anything held. */
   idle?(): void;
+  /**
+   * Main thread, once a worker died (its 'exit' event came), before its replacement starts
+   * and before its unfinished tasks run again: repair what the dead owner may hold. The
+   * strategy releases its own words (LOCK, GATE) and asks the heap to roll an interrupted
+   * commit forward or back (`recoverHeapOwner`). Returns what the heap reports.
+   */
+  recoverOwner?(dead: DeadOwner): HeapRecovery | undefined;
+}
+
+/** A worker that died, as the recovery hooks see it. */
+export interface DeadOwner {
+  /** Its owner number in the batch's words (worker index). */
+  readonly owner: number;
+  /** Its worker_threads threadId: what the heap's thread slot of that worker records (THREAD). */
+  readonly threadId: number;
+}
+
+/**
+ * The last commit a dead thread made, completed or rolled forward by the recovery (`tag`
+ * as given to TxControl.begin, `version` its commit version); undefined if it made none.
+ */
+export interface HeapRecovery {
+  readonly tag: number;
+  readonly version: number;
+}
+
+/**
+ * STM crash recovery for a dead worker (main thread, after its 'exit' event):
+ * `heap.recover(threadId)` releases the thread's cell locks, rolls an interrupted commit
+ * back or forward (@ame/stm commit.ts, C1-C4) and frees its thread slot. Returns the last
+ * commit the thread made, so the caller can tell a task that committed just before its
+ * worker died from one that did not.
+ */
+export function recoverHeapOwner(heap: Heap, dead: DeadOwner): HeapRecovery | undefined {
+  let last: HeapRecovery | undefined;
+  for (const slot of heap.recover(dead.threadId)) {
+    if (slot.lastCommit && (last === undefined || slot.lastCommit.version > last.version)) last = slot.lastCommit;
+  }
+  return last;
 }
 
 /** Everything a strategy works with in its thread, and the task it is running. */
@@ -119,7 +158,9 @@ export class BatchEnv {
       batch.cover(index);
       batch.nums[index] = result.num;
     } else if (kind === R_ENCODED) {
-      this.out.results.push([index, result.bytes!]);
+      // L2: in shared memory before the outcome, so a worker's death does not lose it.
+      if (batch.resultLogs.has(this.owner)) batch.resultLogs.append(this.owner, index, result.bytes!);
+      else this.out.results.push([index, result.bytes!]);
       result.bytes = undefined;
     }
     batch.recordOutcome(index, kind, this.control.serialPoint);
@@ -211,10 +252,28 @@ const noTask = new Error('no task loaded');
 export type LeaveCheck = (ran: number) => boolean;
 
 /**
- * The claim loop: takes task indices until the batch is over (B2), stopping, or `leave`
- * says so; loads each task and hands it to the strategy.
+ * What a dead worker's replacement takes over (B6): its unfinished claim [from, end), and
+ * the tasks of it that must fail instead of running again (crashed maxCrashes times, or
+ * timed out), with their errors.
  */
-export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLoader, leave?: LeaveCheck): Promise<BatchOutput> {
+export interface Resume {
+  from: number;
+  end: number;
+  fail: [index: number, error: SerializedError][];
+}
+
+/**
+ * The claim loop: takes task indices until the batch is over (B2), stopping, or `leave`
+ * says so; loads each task and hands it to the strategy. A replacement worker first runs
+ * the claim it took over (`resume`).
+ */
+export async function runBatch(
+  env: BatchEnv,
+  strategy: Strategy,
+  loader: TaskLoader,
+  leave?: LeaveCheck,
+  resume?: Resume,
+): Promise<BatchOutput> {
   const { batch } = env;
   env.ctx = new TaskContextImpl(
     env.heap,
@@ -228,13 +287,19 @@ export async function runBatch(env: BatchEnv, strategy: Strategy, loader: TaskLo
   const recording = env.control.recordHistory;
   env.control.recordHistory = env.options.recordHistory;
   try {
-    return await claimLoop(env, strategy, loader, leave);
+    return await claimLoop(env, strategy, loader, leave, resume);
   } finally {
     env.control.recordHistory = recording;
   }
 }
 
-async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader, leave?: LeaveCheck): Promise<BatchOutput> {
+async function claimLoop(
+  env: BatchEnv,
+  strategy: Strategy,
+  loader: TaskLoader,
+  leave?: LeaveCheck,
+  resume?: Resume,
+): Promise<BatchOutput> {
   const { batch, owner } = env;
   const control = batch.control;
   // Unordered runs claim runs of tasks at once (less contention on NEXT); ordered runs
@@ -245,8 +310,10 @@ async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader, 
   const yieldEveryMs = isMainThread ? 25 : Infinity;
   let lastYield = performance.now();
   let claims = 0;
-  let index = 0;
-  let end = 0;
+  let index = resume?.from ?? 0;
+  let end = resume?.end ?? 0;
+  // Tasks of the taken-over claim that fail instead of running (their error is thrown by the attempt).
+  const doomed = resume && resume.fail.length > 0 ? new Map(resume.fail.map(([i, e]) => [i, rebuildError(e)])) : undefined;
   let ran = 0;
   const isDone = (): boolean => batch.claimable() || batch.done() || Atomics.load(control, STOP) !== 0;
   while (!env.stopping) {
@@ -256,7 +323,7 @@ async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader, 
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
-      const first = batch.claim(chunk);
+      const first = batch.claim(chunk, owner);
       if (first < 0) {
         strategy.idle?.();
         if (batch.done()) break;
@@ -266,14 +333,13 @@ async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader, 
       index = first;
       end = batch.claimEnd;
     }
-    Atomics.store(control, CURRENT(owner), index);
     if (!env.select(index, loader)) await env.loadModule(loader);
+    if (doomed !== undefined) env.fn = doomed.get(index) ?? env.fn;
     strategy.run(env);
     ran++;
     index++;
   }
   strategy.idle?.();
-  Atomics.store(control, CURRENT(owner), -1);
   // Claimed but not run (the batch is stopping): count them finished so the end is seen.
   if (index < end) batch.finish(owner, end - index);
   env.out.ran = ran;

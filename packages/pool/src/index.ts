@@ -9,6 +9,7 @@ export {
   RunInProgressError,
   TaskError,
   TaskLoadError,
+  TaskTimeoutError,
   TaskValueError,
   WorkerCrashedError,
   rebuildError,

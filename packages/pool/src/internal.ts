@@ -6,18 +6,35 @@
  */
 export { copyArgs, TaskContextImpl } from './context.js';
 export type { ChildTask } from './context.js';
-export { BatchEnv, runBatch } from './execute.js';
-export type { BatchOptions, BatchOutput, LeaveCheck, Strategy, TaskFailure } from './execute.js';
+export { BatchEnv, recoverHeapOwner, runBatch } from './execute.js';
+export type {
+  BatchOptions,
+  BatchOutput,
+  DeadOwner,
+  HeapRecovery,
+  LeaveCheck,
+  Resume,
+  Strategy,
+  TaskFailure,
+} from './execute.js';
+export { armFaults, FAULT_EXIT_CODE, FAULTS, faultPoint, parseFaults } from './fault.js';
+export type { FaultKind } from './fault.js';
 export { Attempt, isThenable } from './internal/attempt.js';
 export { callWith } from './internal/descriptor.js';
 export { TaskLoader } from './loader.js';
 export { BaseQueue, InlineQueue, PooledQueue } from './queue.js';
-export type { Execution } from './queue.js';
+export type { Execution, RunSettings } from './queue.js';
+export type { PoolRun, RunLimits } from './supervisor.js';
 export { deriveSeed, Random } from './random.js';
 export {
   ABORTS,
+  CLAIM_BASE,
+  CLAIM_END,
+  CLAIM_START,
+  FINISHED,
   GATE,
   GIL_WAITERS,
+  KILL,
   LOCK,
   MAIN_OWNER,
   MAX_WORKERS,

@@ -1,36 +1,42 @@
-import os from 'node:os';
-import type { Heap } from '@ame/stm';
+import { AmeError } from '@ame/stm';
 import { copyArgs } from './context.js';
 import { InvalidTaskError, QueueClosedError, RunInProgressError } from './errors.js';
-import { BatchEnv, type BatchOptions, type BatchOutput, runBatch, type Strategy } from './execute.js';
+import {
+  BatchEnv,
+  type BatchOptions,
+  type BatchOutput,
+  type DeadOwner,
+  type HeapRecovery,
+  recoverHeapOwner,
+  runBatch,
+  type Strategy,
+} from './execute.js';
 import { TaskLoader } from './loader.js';
 import { warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
+import { checkRunOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { QueueOptions, RunMode, RunOptions, RunPolicy, RunReport, TaskHandle } from './report.js';
-import { MAIN_OWNER, MAX_WORKERS, RECALL, SharedBatch, SLOTS, STOP } from './shared-batch.js';
+import { MAIN_OWNER, RECALL, SharedBatch, SLOTS, STOP } from './shared-batch.js';
 import { checkTaskRef, type TaskRef } from './task-ref.js';
+import type { PoolRun, RunLimits } from './supervisor.js';
 import { WorkerPool } from './worker-pool.js';
 
 const PROGRESS_EVERY_MS = 50;
-
-/** Normalised queue options. */
-export interface ResolvedOptions {
-  heap: Heap;
-  workers: number;
-  ordered: boolean;
-  seed: number;
-  onError: 'stop' | 'continue';
-  maxAttempts: number;
-  recordHistory: boolean;
-  children: 'enqueue' | 'drop';
-  policy: 'auto' | 'parallel' | 'inline';
-}
 
 /** How one batch was executed: by which threads, and how many tasks ran on the calling thread. */
 export interface Execution {
   outputs: BatchOutput[];
   policy: RunPolicy;
   inlineTasks: number;
+  /** Workers that died during the run, and workers replaced (crashes and timeouts). */
+  crashes: number;
+  restarts: number;
+}
+
+/** What one run executes with: the batch's shared settings and the pool's limits. */
+export interface RunSettings extends BatchOptions {
+  taskTimeoutMs: number;
+  maxCrashes: number;
 }
 
 /**
@@ -126,9 +132,11 @@ export abstract class BaseQueue {
     try {
       return batch.append(batch.taskIdOf(ref, MAIN_OWNER), args, MAIN_OWNER, false);
     } catch (error) {
-      if (error instanceof TypeError) {
+      // Not a Value (TypeError), or reading it threw (a getter, a proxy trap): the user's input.
+      if (!(error instanceof AmeError) || error instanceof TypeError) {
         const where = entry === undefined ? '' : ` (entry ${entry})`;
-        throw new InvalidTaskError(`the arguments of task ${ref.name}${where} must be Values: ${error.message}`);
+        const problem = error instanceof Error ? error.message : String(error);
+        throw new InvalidTaskError(`the arguments of task ${ref.name}${where} must be Values: ${problem}`, error);
       }
       throw error;
     }
@@ -138,6 +146,7 @@ export abstract class BaseQueue {
   async run(options: RunOptions = {}): Promise<RunReport> {
     if (this.closed) throw new QueueClosedError();
     if (this.running) throw new RunInProgressError('run()');
+    const taskTimeoutMs = checkRunOptions(options) ?? this.options.taskTimeoutMs;
     this.running = true;
     const batchNumber = ++this.batchNumber;
     const batch = this.batch;
@@ -156,6 +165,8 @@ export abstract class BaseQueue {
         maxAttempts: this.options.maxAttempts,
         recordHistory: this.options.recordHistory,
         dropChildren: this.options.children === 'drop',
+        taskTimeoutMs,
+        maxCrashes: this.options.maxCrashes,
       });
       progress();
       report = buildReport(batch, execution, {
@@ -183,7 +194,7 @@ export abstract class BaseQueue {
     return report;
   }
 
-  /** Stops the workers. The queue cannot run again. */
+  /** Stops the workers. The queue cannot run again. Never hangs: a worker that does not exit is terminated. */
   async close(): Promise<void> {
     this.closed = true;
     await this.shutdown();
@@ -194,7 +205,7 @@ export abstract class BaseQueue {
   }
 
   /** Executes the published batch; resolves with every thread's output. */
-  protected abstract execute(options: BatchOptions): Promise<Execution>;
+  protected abstract execute(settings: RunSettings): Promise<Execution>;
 
   protected abstract shutdown(): Promise<void>;
 }
@@ -211,49 +222,6 @@ function watchProgress(batch: SharedBatch, options: RunOptions): () => void {
     clearInterval(timer);
     tick();
   };
-}
-
-function resolveOptions(options: QueueOptions, defaults: { workers?: number }): ResolvedOptions {
-  if (!options || typeof options !== 'object')
-    throw new InvalidTaskError('queue options must be an object with at least { heap }');
-  const heap = options.heap as Partial<Heap> | undefined;
-  if (!heap || typeof heap.control !== 'function' || !heap.handle) {
-    throw new InvalidTaskError('queue option heap must be a Heap from @ame/stm (Heap.create())');
-  }
-  const workers = options.workers ?? defaults.workers ?? os.availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS - 1) {
-    throw new InvalidTaskError(`queue option workers must be an integer from 1 to ${MAX_WORKERS - 1}, got ${String(workers)}`);
-  }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new InvalidTaskError(`queue option seed must be an integer, got ${String(seed)}`);
-  const onError = options.onError ?? 'stop';
-  if (onError !== 'stop' && onError !== 'continue') {
-    throw new InvalidTaskError(`queue option onError must be 'stop' or 'continue', got ${String(onError)}`);
-  }
-  const maxAttempts = options.maxAttempts ?? 16;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new InvalidTaskError(`queue option maxAttempts must be an integer >= 1, got ${String(maxAttempts)}`);
-  }
-  const policy = options.policy ?? 'auto';
-  if (policy !== 'auto' && policy !== 'parallel' && policy !== 'inline') {
-    throw new InvalidTaskError(`queue option policy must be 'auto', 'parallel' or 'inline', got ${String(policy)}`);
-  }
-  return {
-    heap: options.heap,
-    workers,
-    ordered: options.ordered ?? false,
-    seed,
-    onError,
-    maxAttempts,
-    recordHistory: options.recordHistory === true,
-    children: checkChildren(options.children),
-    policy: process.env.AME_FAULT ? 'parallel' : policy,
-  };
-}
-
-function checkChildren(children: unknown): 'enqueue' | 'drop' {
-  if (children === undefined || children === 'enqueue' || children === 'drop') return children ?? 'enqueue';
-  throw new InvalidTaskError(`queue option children must be 'enqueue' or 'drop', got ${String(children)}`);
 }
 
 /**
@@ -297,6 +265,7 @@ export abstract class PooledQueue extends BaseQueue {
   protected constructor(options: QueueOptions, strategyUrl: URL) {
     super(options);
     this.pool = new WorkerPool(this.options.workers, this.options.heap.handle, this.batch, strategyUrl.href);
+    this.pool.recover = (dead) => this.recoverOwner(dead);
     this.pool.warm(); // workers start (and warm up) now, not at the first run
     this.mainStrategy = import(strategyUrl.href)
       .then((m: { createStrategy(env: BatchEnv): Strategy }) => m.createStrategy)
@@ -307,10 +276,14 @@ export abstract class PooledQueue extends BaseQueue {
     this.mainStrategy.catch(() => {}); // surfaces at the first run
   }
 
-  protected async execute(options: BatchOptions): Promise<Execution> {
-    const policy = this.options.policy;
-    if (policy === 'parallel') return { outputs: await this.pool.run(options), policy: 'parallel', inlineTasks: 0 };
+  protected async execute(settings: RunSettings): Promise<Execution> {
+    const { taskTimeoutMs, maxCrashes, ...options } = settings;
     const createStrategy = await this.mainStrategy;
+    this.recovery = { options, create: createStrategy };
+    const limits: RunLimits = { taskTimeoutMs, maxCrashes, clock: () => this.options.heap.stats().clock };
+    // A task on the calling thread can be neither stopped nor survived: limits need the workers.
+    const policy = taskTimeoutMs !== Infinity ? 'parallel' : this.options.policy;
+    if (policy === 'parallel') return { ...(await this.pool.run(options, limits)), policy: 'parallel', inlineTasks: 0 };
     const env = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
     const control = this.batch.control;
     let leftInline = false;
@@ -346,16 +319,17 @@ export abstract class PooledQueue extends BaseQueue {
       return leftInline;
     };
     const main = await runBatch(env, createStrategy(env), this.loader, leave);
-    if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran };
+    if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran, crashes: 0, restarts: 0 };
     const outputs = [main];
     let inlineTasks = main.ran;
-    if ((await this.runWorkers(options, outputs, meanInlineMs)) && !this.batch.done() && Atomics.load(control, STOP) === 0) {
+    const pool = await this.runWorkers(options, limits, outputs, meanInlineMs);
+    if (Atomics.load(control, RECALL) !== 0 && !this.batch.done() && Atomics.load(control, STOP) === 0) {
       const rest = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
       const output = await runBatch(rest, createStrategy(rest), this.loader);
       outputs.push(output);
       inlineTasks += output.ran;
     }
-    return { outputs, policy: 'parallel', inlineTasks };
+    return { outputs, policy: 'parallel', inlineTasks, crashes: pool.crashes, restarts: pool.restarts };
   }
 
   /**
@@ -364,9 +338,14 @@ export abstract class PooledQueue extends BaseQueue {
    * fast as this thread did inline (`meanInlineMs` per task; conflicts, aborts or shared
    * cache lines can eat the parallelism), it sets RECALL: they leave at their next claim
    * and this thread finishes the batch alone. So 'auto' is never much slower than running
-   * inline. True if it recalled them.
+   * inline. Check RECALL afterwards to see whether it recalled them.
    */
-  private async runWorkers(options: BatchOptions, outputs: BatchOutput[], meanInlineMs: number): Promise<boolean> {
+  private async runWorkers(
+    options: BatchOptions,
+    limits: RunLimits,
+    outputs: BatchOutput[],
+    meanInlineMs: number,
+  ): Promise<PoolRun> {
     const batch = this.batch;
     const control = batch.control;
     let at = performance.now();
@@ -387,11 +366,28 @@ export abstract class PooledQueue extends BaseQueue {
       }
     }, RECALL_WINDOW_MS);
     try {
-      outputs.push(...(await this.pool.run(options)));
+      const run = await this.pool.run(options, limits);
+      outputs.push(...run.outputs);
+      return run;
     } finally {
       clearInterval(timer);
     }
-    return Atomics.load(control, RECALL) !== 0;
+  }
+
+  /** The strategy and batch settings of the latest run, for recoverOwner. */
+  private recovery: { options: BatchOptions; create: (env: BatchEnv) => Strategy } | undefined;
+
+  /**
+   * A worker died (its 'exit' event): the strategy repairs what it held, on this thread,
+   * before anything else runs on it (S1 of the Supervisor). Before the first run no
+   * worker ran a task: the heap alone is asked to free the dead thread's slot.
+   */
+  private recoverOwner(dead: DeadOwner): HeapRecovery | undefined {
+    const recovery = this.recovery;
+    if (!recovery) return recoverHeapOwner(this.options.heap, dead);
+    const env = new BatchEnv(this.options.heap, this.batch, recovery.options, MAIN_OWNER);
+    const strategy = recovery.create(env);
+    return strategy.recoverOwner ? strategy.recoverOwner(dead) : recoverHeapOwner(this.options.heap, dead);
   }
 
   /** Workers (and this thread, for the inline policy) import the module while tasks are still being added. */
@@ -431,11 +427,13 @@ export abstract class InlineQueue extends BaseQueue {
     await warmUpOnce(this.strategy);
   }
 
-  protected async execute(options: BatchOptions): Promise<Execution> {
+  /** Runs the batch on this thread (taskTimeoutMs and maxCrashes do not apply: nothing can stop or survive it). */
+  protected async execute(settings: RunSettings): Promise<Execution> {
+    const { taskTimeoutMs: _t, maxCrashes: _m, ...options } = settings;
     await warmUpOnce(this.strategy);
     const env = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
     const output = await runBatch(env, this.strategy(env), this.loader);
-    return { outputs: [output], policy: 'inline', inlineTasks: output.ran };
+    return { outputs: [output], policy: 'inline', inlineTasks: output.ran, crashes: 0, restarts: 0 };
   }
 
   protected async shutdown(): Promise<void> {}

@@ -4,7 +4,7 @@
  * conflicts, history). Runs on the main thread after every thread left the batch.
  */
 import { decodeValue, type Value } from '@ame/stm';
-import { TaskError, rebuildError } from './errors.js';
+import { TaskError, WorkerCrashedError, rebuildError } from './errors.js';
 import type { ConflictPair, ConflictStat, RunMode, RunReport, TaskCall, TaskHandle, TaskHistory, TaskId } from './report.js';
 import type { Execution } from './queue.js';
 import { ABORTS, COUNT, FAILED, R_FALSE, R_NULL, R_NUMBER, R_TRUE, type SharedBatch } from './shared-batch.js';
@@ -38,6 +38,7 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
   }
   const errors: TaskError[] = [];
   const conflictMap = new Map<string, { count: number; pairs: Map<string, ConflictPair> }>();
+  for (const [index, bytes] of batch.resultLogs.records()) results[index] = decodeValue(bytes); // L1: every worker is done or dead
   for (const output of execution.outputs) {
     for (const [index, bytes] of output.results) results[index] = decodeValue(bytes);
     for (const f of output.failures) {
@@ -58,6 +59,7 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
       });
     }
   }
+  if (execution.restarts > 0) lostFailures(batch, errors, nameOf);
   errors.sort((a, b) => a.index - b.index || (a.phase === 'task' ? -1 : 1));
   const conflicts: ConflictStat[] = [...conflictMap]
     .map(([key, stat]) => ({
@@ -95,6 +97,8 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
     durationMs: meta.durationMs,
     policy: execution.policy,
     inlineTasks: execution.inlineTasks,
+    crashes: execution.crashes,
+    restarts: execution.restarts,
     ...(history ? { history, calls } : {}),
   } as Omit<RunReport, 'result'> as RunReport;
   Object.defineProperty(report, 'result', {
@@ -102,4 +106,19 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
     enumerable: false,
   });
   return report;
+}
+
+/**
+ * A worker's failures travel in its output at the end of the batch: a worker that died
+ * took the TaskErrors of tasks it had failed earlier in the batch with it. Their outcome
+ * (FAILED) is in shared memory: report each as a TaskError whose cause says so.
+ */
+function lostFailures(batch: SharedBatch, errors: TaskError[], nameOf: (index: number) => string): void {
+  const known = new Set(errors.map((e) => e.index));
+  const count = Atomics.load(batch.control, COUNT);
+  for (let i = 0; i < count; i++) {
+    if (batch.outcome[i] !== FAILED || known.has(i)) continue;
+    const cause = new WorkerCrashedError(-1, `task ${i} failed, and the worker that ran it died before reporting its error`);
+    errors.push(new TaskError({ index: i, task: nameOf(i), args: batch.args(i, []) as Value[], attempt: 0 }, cause));
+  }
 }

@@ -91,6 +91,13 @@ export interface RunReport {
   /** Tasks run on the calling thread. */
   readonly inlineTasks: number;
   /**
+   * Workers that died by themselves during the run (process.exit, a fatal error, AME_FAULT)
+   * and were replaced; their unfinished tasks ran again (see `maxCrashes`).
+   */
+  readonly crashes: number;
+  /** Workers replaced during the run: the crashes, and workers terminated for `taskTimeoutMs`. */
+  readonly restarts: number;
+  /**
    * The result of the task added as `handle`, typed by the task's return type; undefined
    * for a failed task.
    *
@@ -137,6 +144,23 @@ export interface QueueOptions {
    * calling thread. Ignored by SequentialQueue. Forced to 'parallel' when AME_FAULT is set.
    */
   policy?: 'auto' | 'parallel' | 'inline';
+  /**
+   * A task running longer than this (ms) is stopped: its worker is terminated and replaced,
+   * nothing of it is written, and it fails with a TaskError whose `cause` is a
+   * TaskTimeoutError (code TASK_TIMEOUT), handled by `onError` like any task error. A task
+   * whose snapshot went stale while it ran (other tasks committed) is re-run once first.
+   * Forces policy 'parallel' (a task on the calling thread cannot be stopped); ignored by
+   * SequentialQueue. Default: no limit. Also a `run()` option, for one run.
+   */
+  taskTimeoutMs?: number;
+  /**
+   * A task whose worker dies (process.exit, a fatal error) is re-run on a fresh worker; once
+   * its worker died this many times it fails with a TaskError whose `cause` is a
+   * WorkerCrashedError, and the run goes on. Default 3. Tasks on the calling thread (policy
+   * 'inline' or 'auto' before it hands over, SequentialQueue) are not protected: a
+   * process.exit there ends the process.
+   */
+  maxCrashes?: number;
 }
 
 /** A task as it was added: module URL, export name, arguments. */
@@ -150,4 +174,6 @@ export interface TaskCall {
 export interface RunOptions {
   /** Called as tasks finish (at most every 50 ms, and once at the end). */
   onProgress?: (progress: RunProgress) => void;
+  /** The queue's `taskTimeoutMs` for this run only. */
+  taskTimeoutMs?: number;
 }

@@ -2,8 +2,9 @@
  * The shared memory of a batch: a control block of Int32 words, a task table, the task
  * record log, and per-task outcome arrays. Tasks are dispatched through it (threads claim
  * indices with CAS, no message per task) and their outcomes come back through it (no
- * message per task either; only results that are not primitives travel by message, once
- * per thread and batch).
+ * message per task either; results that are not primitives go into each worker's result
+ * log, result-log.ts; failures, conflicts and history travel by message, once per thread
+ * and batch).
  *
  * ## Control block (Int32 words; words written often sit on cache lines of their own)
  * | word  | name      | meaning                                           | written by          | how         |
@@ -13,7 +14,7 @@
  * |  16   | COUNT     | tasks published in the log                        | holder of LOG_LOCK  | store       |
  * |  32   | NEXT      | next task index to claim                          | claimers            | CAS         |
  * |  48   | TURN      | ordered mode: the index allowed to commit next    | the task at its turn| store       |
- * |  64   | STOP      | 1: stop (a failure, onError 'stop'); 2: abort     | any                 | store       |
+ * |  64   | STOP      | 1: stop (a failure, onError 'stop'); 2: abort (close() during a run) | any | store |
  * |  80   | RECALL    | 1: workers leave at their next claim (policy)     | main                | store       |
  * |  96   | LOCK      | global lock (GIL, inevitable token): 0 or owner+1 | claimers            | CAS / store |
  * |  97   | GIL_WAITERS | threads sleeping on LOCK (GIL strategy)         | GIL waiters         | add / sub   |
@@ -24,10 +25,14 @@
  * | 144   | WAKE      | bumped when waiters should re-check               | any, if WAITERS > 0 | add         |
  * | 145   | WAITERS   | threads registered in waitForChange               | waiters             | add / sub   |
  * | 160   | ABORTS    | aborted attempts (conflicts) in this batch        | claimers            | add         |
- * | 176+16o   | CURRENT o  | index owner o is running, -1 idle             | owner o             | store       |
- * | 176+16o+1 | FINISHED o | tasks owner o finished (committed, failed, abandoned) | owner o     | add         |
- * | 176+16o+2 | GATE o     | 1 while owner o commits unordered (R2)        | owner o             | store       |
- * Owners are worker indices 0..MAX_WORKERS-2 and the main thread, MAX_WORKERS-1.
+ * | 176+16o   | CLAIM_START o | first index of owner o's claim (B6)        | owner o; main after o died | plain |
+ * | 176+16o+1 | FINISHED o | tasks owner o finished (committed, failed, abandoned) | owner o; main after o died | add |
+ * | 176+16o+2 | GATE o     | 1 while owner o commits unordered (R2)        | owner o; main after o died | store |
+ * | 176+16o+3 | CLAIM_END o | end (exclusive) of owner o's claim (B6)      | owner o; main after o died | plain |
+ * | 176+16o+4 | CLAIM_BASE o | FINISHED o when the claim was taken (B6)    | owner o; main after o died | plain |
+ * | 176+16o+5 | KILL o     | 1: the main thread is terminating owner o (B7) | main               | store       |
+ * Owners are worker indices 0..MAX_WORKERS-2 and the main thread, MAX_WORKERS-1. A dead
+ * worker's replacement takes over its owner number and its words.
  *
  * ## Per-task arrays (by task index; grown by the appender under LOG_LOCK before COUNT covers the index)
  * | array   | type | meaning                                                        | written by         |
@@ -53,8 +58,26 @@
  *      re-checks its condition; a waker changes the state before it reads WAITERS. Both
  *      are sequentially consistent, so either the waker sees the waiter or the waiter sees
  *      the change: no wake-up is lost.
+ *  B6. Claims are recoverable. Before its CAS on NEXT an owner writes its claim
+ *      [CLAIM_START, CLAIM_END) and CLAIM_BASE = FINISHED o (plain stores: only the owner
+ *      reads them while it lives, and the main thread reads them after the owner's 'exit'
+ *      event, which follows the thread's end); a failed CAS empties the claim
+ *      (CLAIM_END = CLAIM_START) before the next try. Within a claim the owner finishes tasks
+ *      in index order and counts each in FINISHED exactly once, so at any time its first
+ *      unfinished task is CLAIM_START + FINISHED o - CLAIM_BASE: one atomic word (FINISHED)
+ *      says how far it got, with no store per task. When the owner is dead the main thread
+ *      hands [that index, CLAIM_END) to the replacement (`runningIndex`): nothing is lost,
+ *      nothing it finished runs twice. A task whose outcome is recorded but not yet counted
+ *      (death between the two) is counted, not re-run.
+ *  B7. A thread dies only in a task body, an afterCommit callback or the heap's commit
+ *      (process.exit, a fault point, an uncaught error) or when the main thread terminates
+ *      it (a task timeout). For the latter the main thread first stores KILL o = 1; the
+ *      owner loads KILL o before each claim and parks instead of claiming, so a worker
+ *      that escaped its timed-out task a moment before terminate() lands never dies
+ *      half-way through a claim (between its CAS on NEXT and the task's first step).
  */
 import { type TaskRecordWriter, readArgs, writeRecord } from './internal/descriptor.js';
+import { ResultLogs } from './result-log.js';
 
 export const BATCH = 0;
 export const WORKERS = 1;
@@ -74,12 +97,18 @@ export const WAITERS = 145;
 export const ABORTS = 160;
 const OWNERS = 176;
 const OWNER_WORDS = 16;
-/** Word of owner `o`'s running task index. */
-export const CURRENT = (o: number): number => OWNERS + OWNER_WORDS * o;
+/** Word of the first index of owner `o`'s claim (B6). */
+export const CLAIM_START = (o: number): number => OWNERS + OWNER_WORDS * o;
 /** Word of owner `o`'s finished-task count. */
 export const FINISHED = (o: number): number => OWNERS + OWNER_WORDS * o + 1;
 /** Word of owner `o`'s unordered commit gate (R2 of the transaction strategy). */
 export const GATE = (o: number): number => OWNERS + OWNER_WORDS * o + 2;
+/** Word of the end (exclusive) of owner `o`'s claim (B6). */
+export const CLAIM_END = (o: number): number => OWNERS + OWNER_WORDS * o + 3;
+/** Word of FINISHED `o` when owner `o` took its claim (B6). */
+export const CLAIM_BASE = (o: number): number => OWNERS + OWNER_WORDS * o + 4;
+/** Word set by the main thread before it terminates owner `o` (B7). */
+export const KILL = (o: number): number => OWNERS + OWNER_WORDS * o + 5;
 export const MAX_WORKERS = 256;
 /** The owner number the main thread uses in the batch's lock words. */
 export const MAIN_OWNER = MAX_WORKERS - 1;
@@ -112,6 +141,8 @@ export interface SharedBatchHandle {
   readonly outcome: SharedArrayBuffer;
   readonly nums: SharedArrayBuffer;
   readonly points: SharedArrayBuffer;
+  /** Per-worker logs of results that are not primitives (result-log.ts), made by setWorkers. */
+  results: readonly SharedArrayBuffer[];
 }
 
 /** A task table entry as this thread knows it. */
@@ -138,8 +169,12 @@ export class SharedBatch implements TaskRecordWriter {
   private lastRef: object | undefined;
   private lastId = -1;
 
+  /** The workers' result logs (none for the main thread: its results stay in its output). */
+  resultLogs: ResultLogs;
+
   private constructor(readonly handle: SharedBatchHandle) {
     this.control = new Int32Array(handle.control);
+    this.resultLogs = new ResultLogs(handle.results);
     this.views();
   }
 
@@ -152,6 +187,7 @@ export class SharedBatch implements TaskRecordWriter {
       outcome: new SharedArrayBuffer(16 * 1024, { maxByteLength: 4 * MAX_TASKS }),
       nums: new SharedArrayBuffer(32 * 1024, { maxByteLength: 8 * MAX_TASKS }),
       points: new SharedArrayBuffer(32 * 1024, { maxByteLength: 8 * MAX_TASKS }),
+      results: [],
     });
   }
 
@@ -165,11 +201,10 @@ export class SharedBatch implements TaskRecordWriter {
     const count = Atomics.load(c, COUNT);
     this.views();
     this.outcome.fill(0, 0, Math.min(count, this.outcome.length));
+    this.resultLogs.reset();
     for (const word of [COUNT, NEXT, TURN, STOP, RECALL, LOCK, GIL_WAITERS, LOG_LOCK, SLOTS, ABORTS]) Atomics.store(c, word, 0);
     for (let o = 0; o < MAX_WORKERS; o++) {
-      Atomics.store(c, CURRENT(o), -1);
-      Atomics.store(c, FINISHED(o), 0);
-      Atomics.store(c, GATE(o), 0);
+      for (const word of [CLAIM_START(o), FINISHED(o), GATE(o), CLAIM_END(o), CLAIM_BASE(o), KILL(o)]) Atomics.store(c, word, 0);
     }
     Atomics.store(c, BATCH, batch);
   }
@@ -338,16 +373,28 @@ export class SharedBatch implements TaskRecordWriter {
   // ---------------------------------------------------------------- claiming and finishing
 
   /**
-   * Claims up to `max` consecutive unclaimed indices; returns the first (the claim ends at
-   * `claimEnd`), or -1 if every published task is claimed.
+   * Claims up to `max` consecutive unclaimed indices for `owner`; returns the first (the
+   * claim ends at `claimEnd`), or -1 if every published task is claimed. The claim is
+   * written to the owner's words first (B6); an owner being terminated parks here (B7).
    */
-  claim(max: number): number {
+  claim(max: number, owner: number): number {
     const c = this.control;
+    const start = CLAIM_START(owner);
+    const claimEnd = CLAIM_END(owner);
+    if (c[KILL(owner)] !== 0) park(c, KILL(owner)); // B7: terminate() is on its way
     for (;;) {
       const next = Atomics.load(c, NEXT);
       const count = Atomics.load(c, COUNT);
-      if (next >= count) return -1;
+      if (next >= count) {
+        c[claimEnd] = c[start]!; // B6: nothing claimed
+        return -1;
+      }
       const end = Math.min(count, next + Math.max(1, Math.min(max, Math.floor((count - next) / 16))));
+      // B6: the claim is on record before it is taken (plain stores; FINISHED is this
+      // owner's own word, stable while it claims).
+      c[start] = next;
+      c[claimEnd] = end;
+      c[CLAIM_BASE(owner)] = c[FINISHED(owner)]!;
       if (Atomics.compareExchange(c, NEXT, next, end) === next) {
         this.claimEnd = end;
         // B1: the records and per-task entries below COUNT were written (and the buffers
@@ -355,7 +402,29 @@ export class SharedBatch implements TaskRecordWriter {
         if (this.logF64.length < Atomics.load(c, SLOTS) || end > this.starts.length || end > this.outcome.length) this.views();
         return next;
       }
+      c[claimEnd] = next; // B6: the CAS failed, nothing claimed
     }
+  }
+
+  /**
+   * B6: the first task owner `o` has not finished in its claim, and the claim's end; the
+   * range is empty when it finished them all. Exact once `o` is dead (main thread, after
+   * its exit event); a heuristic while it lives (the watchdog).
+   */
+  runningIndex(o: number): { index: number; end: number } {
+    const c = this.control;
+    const end = c[CLAIM_END(o)]!;
+    const index = c[CLAIM_START(o)]! + (Atomics.load(c, FINISHED(o)) - c[CLAIM_BASE(o)]!);
+    return { index: Math.min(index, end), end };
+  }
+
+  /** Main thread, for a dead owner's replacement: its claim is [from, end), nothing of it finished (B6). */
+  handOver(o: number, from: number, end: number): void {
+    const c = this.control;
+    c[CLAIM_START(o)] = from;
+    c[CLAIM_END(o)] = end;
+    c[CLAIM_BASE(o)] = Atomics.load(c, FINISHED(o));
+    Atomics.store(c, KILL(o), 0);
   }
 
   /** True if a published task is not claimed yet. */
@@ -394,9 +463,11 @@ export class SharedBatch implements TaskRecordWriter {
     this.outcome[index] = kind;
   }
 
-  /** Sets the pool size (main thread, once, before any worker starts). */
+  /** Sets the pool size and makes the workers' result logs (main thread, once, before any worker starts). */
   setWorkers(workers: number): void {
     Atomics.store(this.control, WORKERS, workers);
+    this.resultLogs = ResultLogs.create(workers);
+    this.handle.results = this.resultLogs.buffers;
   }
 
   /** Tasks finished so far, all owners in use (B2: read before COUNT when checking for the end). */
@@ -487,6 +558,11 @@ export class SharedBatch implements TaskRecordWriter {
     Atomics.store(this.control, word, 0);
     Atomics.notify(this.control, word);
   }
+}
+
+/** B7: a thread about to be terminated waits here for it (it never claims again). */
+function park(c: Int32Array, word: number): void {
+  for (;;) Atomics.wait(c, word, 1, 1000);
 }
 
 /**

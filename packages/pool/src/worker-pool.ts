@@ -1,22 +1,39 @@
 import { Worker } from 'node:worker_threads';
 import type { HeapHandle } from '@ame/stm';
-import { WorkerCrashedError, rebuildError } from './errors.js';
-import type { BatchOptions, BatchOutput } from './execute.js';
-import { CURRENT, STOP, type SharedBatch } from './shared-batch.js';
+import { WorkerCrashedError } from './errors.js';
+import type { BatchOptions, DeadOwner, HeapRecovery } from './execute.js';
+import { type SharedBatch, STOP } from './shared-batch.js';
+import { type PoolRun, type RunLimits, Supervisor } from './supervisor.js';
 import type { FromWorker, ToWorker } from './worker/main.js';
 
 const WORKER_MAIN = new URL('./worker/main.js', import.meta.url);
 /** How long close() waits for a worker to exit by itself before terminating it. */
 const CLOSE_GRACE_MS = 5000;
 
+/** A live worker of the pool and what its replacement needs to know about it. */
+export interface PoolWorker {
+  readonly worker: Worker;
+  readonly owner: number;
+  /** Its worker_threads threadId, kept (the Worker object forgets it once it exited). */
+  readonly threadId: number;
+  /** The last 'error' event (an uncaught exception), for the crash message. */
+  lastError?: Error;
+}
+
 /**
  * Worker threads started once and reused for every batch. Each runs the claim loop with
- * the strategy module given at creation. A worker that dies fails the batch with
- * WorkerCrashedError; the pool then starts fresh workers for the next batch.
+ * the strategy module given at creation. A worker that dies is noticed by its 'exit' event:
+ * during a run the Supervisor repairs what it held and replaces it at once; between runs
+ * it is repaired at once and replaced at the next run.
  */
 export class WorkerPool {
-  private workers: Worker[] | undefined;
-  private starting: Promise<Worker[]> | undefined;
+  private workers: (PoolWorker | undefined)[] | undefined;
+  private starting: Promise<PoolWorker[]> | undefined;
+  /** The run in progress: deaths go to it. */
+  private active: Supervisor | undefined;
+  private closing = false;
+  /** Main-thread repair of a dead owner (the strategy's recoverOwner); set by the queue. */
+  recover: (dead: DeadOwner) => HeapRecovery | undefined = () => undefined;
 
   constructor(
     readonly size: number,
@@ -50,86 +67,53 @@ export class WorkerPool {
    */
   preload(module: string): void {
     this.preloads.push(module);
-    for (const worker of this.workers ?? []) worker.postMessage({ type: 'preload', module } satisfies ToWorker);
+    for (const w of this.workers ?? []) w?.worker.postMessage({ type: 'preload', module } satisfies ToWorker);
   }
 
-  /** Runs one batch on every worker; resolves with each worker's output. */
-  async run(options: BatchOptions): Promise<BatchOutput[]> {
+  /**
+   * Runs one batch on every worker; resolves with each worker's output and the crashes
+   * and restarts it took (see Supervisor).
+   */
+  async run(options: BatchOptions, limits: RunLimits): Promise<PoolRun> {
     const workers = await this.start();
-    return new Promise<BatchOutput[]>((resolve, reject) => {
-      const outputs: BatchOutput[] = [];
-      const settled = workers.map(() => false);
-      let failure: Error | undefined;
-      let giveUp: NodeJS.Timeout | undefined;
-      const cleanups: (() => void)[] = [];
-      const finish = (): void => {
-        clearTimeout(giveUp);
-        for (const cleanup of cleanups) cleanup();
-        if (failure) {
-          this.discard();
-          reject(failure);
-        } else resolve(outputs);
-      };
-      const settle = (w: number): void => {
-        if (settled[w]) return;
-        settled[w] = true;
-        if (settled.every(Boolean)) finish();
-      };
-      const crash = (w: number, detail: string, cause?: unknown): void => {
-        if (settled[w]) return;
-        const index = Atomics.load(this.batch.control, CURRENT(w));
-        failure ??= new WorkerCrashedError(w, `${detail}${index >= 0 ? ` (it was running task ${index})` : ''}`, cause);
-        Atomics.store(this.batch.control, STOP, 2); // abort the batch: the others stop waiting
-        this.batch.wake();
-        // Survivors finish their current task and report; one stuck in a task is not waited for.
-        giveUp ??= setTimeout(finish, CLOSE_GRACE_MS);
-        settle(w);
-      };
-      workers.forEach((worker, w) => {
-        const onMessage = (message: FromWorker): void => {
-          if (message.type === 'done') {
-            outputs.push(message.output);
-            settle(w);
-          } else if (message.type === 'fatal') crash(w, 'its claim loop failed', rebuildError(message.error));
-        };
-        const onError = (error: Error): void => crash(w, `${error.name}: ${error.message}`, error);
-        const onExit = (code: number): void => crash(w, `it exited with code ${code}`);
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.on('exit', onExit);
-        cleanups.push(() => {
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          worker.off('exit', onExit);
-        });
-        worker.postMessage({ type: 'run', options } satisfies ToWorker);
-      });
+    const supervisor = new Supervisor(this.batch, options, limits, [...workers], {
+      replace: (owner) => this.replace(owner),
+      recover: (dead) => this.recover(dead),
     });
+    this.active = supervisor;
+    try {
+      return await supervisor.run();
+    } catch (error) {
+      this.discard(); // a broken claim loop: start afresh at the next run
+      throw error;
+    } finally {
+      this.active = undefined;
+    }
   }
 
   /** Stops every worker: asks them to exit, terminates those still running after a grace period. */
   async close(): Promise<void> {
+    this.closing = true;
     const workers = this.workers ?? (await this.starting?.catch(() => undefined));
     this.workers = undefined;
     this.starting = undefined;
-    if (!workers) return;
-    await Promise.all(
-      workers.map(async (worker) => {
-        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-        worker.postMessage({ type: 'close' } satisfies ToWorker);
-        const timer = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
+    if (this.active) {
+      Atomics.store(this.batch.control, STOP, 2); // abort the batch: workers leave it, then exit
+      this.batch.wake();
+      this.active.abort(new WorkerCrashedError(-1, 'the queue was closed during run()'));
+    }
+    await Promise.all((workers ?? []).map((w) => (w ? stop(w.worker) : undefined)));
   }
 
-  private start(): Promise<Worker[]> {
-    if (this.workers) return Promise.resolve(this.workers);
-    this.starting ??= Promise.all(Array.from({ length: this.size }, (_, w) => this.spawn(w))).then(
-      (workers) => {
-        this.workers = workers;
-        return workers;
+  /** Every worker started, dead ones replaced. */
+  private start(): Promise<PoolWorker[]> {
+    const workers = this.workers;
+    if (workers?.every((w) => w !== undefined)) return Promise.resolve(workers as PoolWorker[]);
+    this.starting ??= Promise.all(Array.from({ length: this.size }, (_, owner) => workers?.[owner] ?? this.spawn(owner))).then(
+      (started) => {
+        this.workers = started;
+        this.starting = undefined;
+        return started;
       },
       (error: unknown) => {
         this.starting = undefined;
@@ -139,29 +123,71 @@ export class WorkerPool {
     return this.starting;
   }
 
-  private spawn(w: number): Promise<Worker> {
+  /** Starts a fresh worker as owner `owner` in place of a dead one (the Supervisor, during a run). */
+  private async replace(owner: number): Promise<PoolWorker> {
+    const w = await this.spawn(owner, false);
+    if (this.closing || !this.workers) {
+      await w.worker.terminate(); // close() came while it started: nobody would stop it
+      this.recover({ owner, threadId: w.threadId });
+      throw new WorkerCrashedError(owner, 'the queue was closed while its replacement started');
+    }
+    this.workers[owner] = w;
+    return w;
+  }
+
+  /** Starts worker `owner`; `warmUp` false skips its warm-up (a replacement needed now). */
+  private spawn(owner: number, warmUp = true): Promise<PoolWorker> {
+    if (this.closing) return Promise.reject(new WorkerCrashedError(owner, 'the queue is closed'));
     const worker = new Worker(WORKER_MAIN, {
-      workerData: { heap: this.heap, batch: this.batch.handle, strategy: this.strategy, worker: w },
+      workerData: { heap: this.heap, batch: this.batch.handle, strategy: this.strategy, worker: owner, warmUp },
     });
-    return new Promise<Worker>((resolve, reject) => {
+    const w: PoolWorker = { worker, owner, threadId: worker.threadId };
+    return new Promise<PoolWorker>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
         if (message.type !== 'ready') return;
-        worker.off('error', onError);
         worker.off('message', onMessage);
+        worker.off('exit', onEarlyExit);
+        worker.on('error', (error) => {
+          w.lastError = error;
+        });
+        worker.once('exit', (code) => this.exited(w, code));
         for (const module of this.preloads) worker.postMessage({ type: 'preload', module } satisfies ToWorker);
-        resolve(worker);
+        resolve(w);
       };
-      const onError = (error: Error): void => reject(new WorkerCrashedError(w, `it failed to start: ${error.message}`, error));
+      const onEarlyExit = (code: number): void =>
+        reject(new WorkerCrashedError(owner, `it failed to start: ${w.lastError?.message ?? `exit code ${code}`}`, w.lastError));
       worker.on('message', onMessage);
-      worker.once('error', onError);
+      worker.once('error', (error) => {
+        w.lastError = error;
+      });
+      worker.once('exit', onEarlyExit);
     });
   }
 
-  /** Drops workers after a crash: survivors are terminated, fresh ones start next run. */
+  /** A worker's 'exit' event: the run in progress handles it; between runs it is repaired now and replaced at the next run. */
+  private exited(w: PoolWorker, code: number): void {
+    if (this.workers?.[w.owner] !== w) return; // closed or discarded: expected
+    this.workers[w.owner] = undefined;
+    if (this.active) this.active.died(w, code);
+    else this.recover({ owner: w.owner, threadId: w.threadId });
+  }
+
+  /** Drops every worker after a broken run: they are terminated (and repaired), fresh ones start next run. */
   private discard(): void {
     const workers = this.workers;
     this.workers = undefined;
     this.starting = undefined;
-    for (const worker of workers ?? []) void worker.terminate();
+    for (const w of workers ?? []) {
+      if (w) void w.worker.terminate().then(() => this.recover({ owner: w.owner, threadId: w.threadId }));
+    }
   }
+}
+
+/** Asks a worker to exit; terminates it after CLOSE_GRACE_MS. Resolves once it is gone. */
+async function stop(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage({ type: 'close' } satisfies ToWorker);
+  const timer = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
 }

@@ -17,8 +17,22 @@
  *      (no task to claim: `idle()`) or leaves the batch. At the end of a slice, if another
  *      worker waits (GIL_WAITERS > 0), the holder lets it take LOCK before trying again:
  *      one task runs at a time, and the lock changes hands once per slice, not per task.
+ *  G5. A dead worker (recoverOwner, main thread, after its 'exit' event): the heap repairs
+ *      its cells first (a direct-mode commit writes in place: only the heap's recovery can
+ *      undo half of one), then LOCK is released if it held it.
  */
-import { type BatchEnv, GIL_WAITERS, LOCK, MAIN_OWNER, STOP, type Strategy, TURN } from '@ame/pool/internal';
+import {
+  type BatchEnv,
+  type DeadOwner,
+  GIL_WAITERS,
+  type HeapRecovery,
+  LOCK,
+  MAIN_OWNER,
+  recoverHeapOwner,
+  STOP,
+  type Strategy,
+  TURN,
+} from '@ame/pool/internal';
 
 /** How long a worker keeps the global lock across tasks (G4). */
 const SLICE_MS = 5;
@@ -66,6 +80,13 @@ class GilStrategy implements Strategy {
         env.batch.wake();
       }
     }
+  }
+
+  /** G5: repairs what a dead worker held (main thread, before its tasks run again). */
+  recoverOwner(dead: DeadOwner): HeapRecovery | undefined {
+    const recovered = recoverHeapOwner(this.env.heap, dead);
+    if (Atomics.load(this.env.batch.control, LOCK) === dead.owner + 1) this.env.batch.unlock(LOCK);
+    return recovered;
   }
 
   /** Already alone under the lock: nothing to do. */

@@ -13,6 +13,7 @@ import type { TaskContextImpl } from '../context.js';
 import { AsyncTaskError, TaskValueError } from '../errors.js';
 import { R_ENCODED, R_FALSE, R_NULL, R_NUMBER, R_TRUE, R_UNDEFINED } from '../shared-batch.js';
 import type { TaskFunction } from '../task-ref.js';
+import { faultPoint, FAULTS } from '../fault.js';
 import { callWith } from './descriptor.js';
 
 export class Attempt {
@@ -33,7 +34,9 @@ export class Attempt {
   run(fn: TaskFunction | Error, ctx: TaskContextImpl, args: readonly unknown[], task: { readonly name: string }): boolean {
     try {
       if (fn instanceof Error) throw fn;
+      if (FAULTS) faultPoint('task-exit', 0);
       const value = callWith(fn, ctx, args);
+      if (FAULTS) faultPoint('task-exit', 1);
       switch (typeof value) {
         case 'number':
           this.kind = R_NUMBER;

@@ -26,13 +26,21 @@
  *      then a fresh snapshot): it cannot abort again, so every run finishes.
  *  R5. inevitable() mid-task takes exclusivity, then moves the snapshot to now (extend);
  *      if a read went stale it re-runs the task from the start (RETRY), still exclusive.
+ *  R6. A dead worker (recoverOwner, on the main thread, after its 'exit' event): first the
+ *      heap repairs its cells (an interrupted commit rolled forward or back, its locks
+ *      released), then its GATE is cleared and LOCK released if it held it (it died
+ *      committing, or inevitable): no commit and no inevitable task waits on a dead owner.
+ *      Its turn (ordered) stays where it is: the replacement re-runs the task at it.
  */
 import {
   ABORTS,
   type BatchEnv,
+  type DeadOwner,
   GATE,
+  type HeapRecovery,
   LOCK,
   MAIN_OWNER,
+  recoverHeapOwner,
   STOP,
   type Strategy,
   TURN,
@@ -109,6 +117,20 @@ class TransactionStrategy implements Strategy {
     if (this.exclusive) return;
     if (!this.takeExclusive()) throw ABANDON;
     if (!this.env.control.extend()) throw RETRY;
+  }
+
+  /** R6: repairs what a dead worker held (main thread, before its tasks run again). */
+  recoverOwner(dead: DeadOwner): HeapRecovery | undefined {
+    const { env } = this;
+    const recovered = recoverHeapOwner(env.heap, dead); // cells first
+    const control = env.batch.control;
+    const gate = GATE(dead.owner);
+    if (Atomics.load(control, gate) !== 0) {
+      Atomics.store(control, gate, 0);
+      Atomics.notify(control, gate);
+    }
+    if (Atomics.load(control, LOCK) === dead.owner + 1) env.batch.unlock(LOCK);
+    return recovered;
   }
 
   /** Bookkeeping of a conflict abort: the key and the task that won. */

@@ -1,0 +1,94 @@
+/**
+ * Workers that die at random while task bodies run (AME_FAULT=task-exit) lose nothing and
+ * apply nothing twice: every task commits exactly once (a dead worker's claim goes to its
+ * replacement), results survive (non-primitive ones are in shared memory, not in the dead
+ * worker's end-of-batch message), the bank's money is conserved, an unordered run equals a replay of its
+ * calls in commitOrder, an ordered run equals SequentialQueue (the dead worker's turn is
+ * re-run, not skipped), report.crashes counts the deaths, and the same queue runs later
+ * batches. Real worker threads, for 1-3 workers, TransactionQueue and GilQueue.
+ */
+import { describe, expect, test } from 'vitest';
+import { GilQueue } from '@ame/gil';
+import { type QueueOptions, type RunReport, TransactionQueue } from '@ame/transaction';
+import {
+  ACCOUNTS,
+  accounts,
+  addCalls,
+  bankCalls,
+  bankHeap,
+  replayInCommitOrder,
+  START_BALANCE,
+  sequentialRun,
+  sum,
+  tasks,
+  withFaults,
+} from './bank.js';
+
+const TASKS_PER_RUN = 400;
+/** Per fault point (two per attempt): about 1 death per 60 tasks. */
+const FAULT = 'task-exit:0.008';
+const TOTAL = ACCOUNTS * START_BALANCE;
+
+type Make = (options: QueueOptions) => TransactionQueue | GilQueue;
+const configs: [string, Make, boolean, number][] = [];
+for (const workers of [1, 2, 3]) {
+  configs.push([`TransactionQueue unordered, ${workers} workers`, (o) => new TransactionQueue(o), false, workers]);
+  configs.push([`TransactionQueue ordered, ${workers} workers`, (o) => new TransactionQueue(o), true, workers]);
+}
+configs.push(['GilQueue unordered, 2 workers', (o) => new GilQueue(o), false, 2]);
+configs.push(['GilQueue ordered, 2 workers', (o) => new GilQueue(o), true, 2]);
+
+describe.each(configs)('%s under AME_FAULT=task-exit', (_label, make, ordered, workers) => {
+  test('every task commits once, money is conserved, the run equals its oracle, later runs complete', async () => {
+    const seed = 1000 + workers * 7 + (ordered ? 1 : 0);
+    console.log(`AME_FAULT=${FAULT} AME_FAULT_SEED=${seed}`);
+    await withFaults(FAULT, seed, async () => {
+      const heap = bankHeap();
+      const queue = make({ heap, workers, ordered, onError: 'continue', recordHistory: true });
+      try {
+        let crashes = 0;
+        for (let run = 0; run < 2; run++) {
+          const before = accounts(heap);
+          const calls = bankCalls(TASKS_PER_RUN, seed + run);
+          addCalls(queue, calls);
+          const report = await queue.run();
+          crashes += report.crashes;
+          expect(report.errors).toEqual([]);
+          expect(report.commits).toBe(report.tasks);
+          expect(report.tasks).toBe(TASKS_PER_RUN + 3 * Math.ceil(TASKS_PER_RUN / 25));
+          expect(new Set(report.commitOrder).size).toBe(report.tasks);
+          expect(report.restarts).toBe(report.crashes);
+          expect(sum(accounts(heap))).toBe(TOTAL);
+          if (run === 0) await expectOracle(report, ordered, calls, accounts(heap), before);
+        }
+        expect(crashes).toBeGreaterThan(0);
+        // A later batch on the same queue, faults still on.
+        queue.add(tasks.transfer, 0, 1, 1);
+        const last = await queue.run();
+        expect(last.commits).toBe(1);
+      } finally {
+        await queue.close();
+      }
+    });
+  });
+});
+
+async function expectOracle(
+  report: RunReport,
+  ordered: boolean,
+  calls: ReturnType<typeof bankCalls>,
+  after: number[],
+  before: number[],
+) {
+  expect(before).toEqual(new Array(ACCOUNTS).fill(START_BALANCE));
+  if (ordered) {
+    const oracle = await sequentialRun(calls);
+    expect(report.results).toEqual(oracle.report.results);
+    expect(report.commitOrder).toEqual(oracle.report.commitOrder);
+    expect(after).toEqual(oracle.accounts);
+  } else {
+    const replay = await replayInCommitOrder(report);
+    expect(report.results).toEqual(replay.results);
+    expect(after).toEqual(replay.accounts);
+  }
+}
