@@ -9,6 +9,7 @@ export type { ChildTask } from './context.js';
 export { BatchEnv, runBatch } from './execute.js';
 export type { BatchOptions, BatchOutput, LeaveCheck, Strategy, TaskFailure } from './execute.js';
 export { callWith } from './internal/descriptor.js';
+export { importModule, isTypeScriptModule, nodeStripsTypes } from './internal/import-module.js';
 export { TaskLoader } from './loader.js';
 export { BaseQueue, InlineQueue, PooledQueue } from './queue.js';
 export type { Execution } from './queue.js';
