@@ -3,8 +3,8 @@
  * ame-check: fuzz a workload for serializability, or replay a recorded failure.
  *
  *   ame-check fuzz <workload> [--runs N] [--seed S] [--path P] [--modes unordered,ordered]
- *                             [--workers W] [--out DIR] [--quiet] [--chaos] [--bench]
- *   ame-check replay <file> [--workload PATH]
+ *                             [--workers W] [--out DIR] [--quiet] [--chaos] [--bench] [--json]
+ *   ame-check replay <file> [--workload PATH] [--json]
  *
  * Exit codes: 0 serializable (or the replay did not reproduce), 1 counterexample found
  * (including a non-deterministic task, named in the message), 2 usage or workload error.
@@ -15,6 +15,7 @@ import { MODE_NAMES, type ModeName } from './executors.js';
 import { formatReplayResult } from './format.js';
 import { benchFuzz, formatBench } from './bench.js';
 import { type FuzzOptions, fuzz } from './fuzz.js';
+import { jsonReport } from './json-report.js';
 import { ProgressBar } from './internal/progress-bar.js';
 import { replayFailure } from './replay-failure.js';
 
@@ -32,8 +33,13 @@ fuzz options:
   --quiet           no progress bar
   --chaos           seeded pauses at task start and before commit in unordered runs
   --bench           measure checked runs/s: fresh queues per run (old) vs kept queues
+  --json            print the result as JSON (FuzzResult) instead of the summary; no progress
 replay options:
-  --workload PATH   the workload module, if it moved since the file was written
+  --workload PATH   the workload module, if it moved since the file was written (task modules
+                    beside it move along)
+  --json            print the result as JSON (ReplayResult)
+
+workloads may be TypeScript (.ts): Node >= 22.18 strips the types, older versions need tsx installed
 
 exit codes: 0 serializable, 1 counterexample (or a non-deterministic task), 2 usage or workload error`;
 
@@ -54,6 +60,7 @@ function parseCliArgs(argv: string[]) {
       quiet: { type: 'boolean' },
       chaos: { type: 'boolean' },
       bench: { type: 'boolean' },
+      json: { type: 'boolean' },
       workload: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -92,7 +99,9 @@ async function main(argv: string[]): Promise<number> {
     }
     if (values.path !== undefined && values.seed === undefined) throw new UsageError('--path needs the --seed it was found with');
     if (values.path !== undefined && values.bench) throw new UsageError('--bench measures a search: no --path');
-    const bar = values.quiet || values.bench ? undefined : new ProgressBar();
+    if (values.json && values.bench) throw new UsageError('--bench prints a table: no --json');
+    const json = values.json === true;
+    const bar = values.quiet || values.bench || json ? undefined : new ProgressBar();
     const bench = async (o: FuzzOptions): Promise<{ ok: boolean }> => {
       console.log(formatBench(await benchFuzz(o)));
       return { ok: true };
@@ -108,17 +117,20 @@ async function main(argv: string[]): Promise<number> {
       ...(values.out !== undefined ? { replayDir: values.out } : {}),
       ...(values.chaos ? { chaos: true } : {}),
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
-      log: (text) => {
-        bar?.done();
-        console.log(text);
-      },
+      log: json
+        ? false
+        : (text) => {
+            bar?.done();
+            console.log(text);
+          },
     });
+    if (json) console.log(jsonReport(result));
     return result.ok ? 0 : 1;
   }
   if (command === 'replay') {
     if (!target) throw new UsageError('replay needs a replay file: ame-check replay ./ame-failure-42.json');
     const result = await replayFailure(target, values.workload !== undefined ? { workload: values.workload } : {});
-    console.log(formatReplayResult(result));
+    console.log(values.json ? jsonReport(result) : formatReplayResult(result));
     return result.reproduced ? 1 : 0;
   }
   throw new UsageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);

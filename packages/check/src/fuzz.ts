@@ -88,8 +88,13 @@ export interface Counterexample {
 export interface FuzzResult {
   /** True if every run was serializable. */
   readonly ok: boolean;
-  /** `nondeterministic`: the workload's tasks are not deterministic (named in the counterexample). */
-  readonly status: 'serializable' | 'counterexample' | 'nondeterministic';
+  /**
+   * `counterexample`: a run is not serializable (the executor's fault). `invariant`: the runs
+   * equal sequential execution, but the tasks break the workload's invariant sequentially too
+   * (the workload's fault). `nondeterministic`: the workload's tasks are not deterministic
+   * (named in the counterexample).
+   */
+  readonly status: 'serializable' | 'counterexample' | 'invariant' | 'nondeterministic';
   readonly workload: string;
   readonly seed: number;
   /** Task lists checked before the end or the first failure. */
@@ -246,7 +251,11 @@ async function search(
     result = {
       ...base,
       ok: false,
-      status: verdict.nondeterministic ? 'nondeterministic' : 'counterexample',
+      status: verdict.nondeterministic
+        ? 'nondeterministic'
+        : verdict.verdicts.every((v) => v.ok || v.problem === 'invariant')
+          ? 'invariant'
+          : 'counterexample',
       runs: details.numRuns,
       durationMs: performance.now() - started,
       counterexample: {
