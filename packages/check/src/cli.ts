@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import { MODE_NAMES, type ModeName } from './executors.js';
 import { formatReplayResult } from './format.js';
 import { benchFuzz, formatBench } from './bench.js';
-import { type FuzzOptions, fuzz } from './fuzz.js';
+import { type FuzzOptions, type FuzzProgress, fuzz } from './fuzz.js';
 import { jsonReport } from './json-report.js';
-import { ProgressBar } from './internal/progress-bar.js';
 import { replayFailure } from './replay-failure.js';
+import { type Progress, progress } from './terminal.js';
 
 const USAGE = `usage:
   ame-check fuzz <workload> [options]   fuzz a workload module for serializability
@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.path !== undefined && values.bench) throw new UsageError('--bench measures a search: no --path');
     if (values.json && values.bench) throw new UsageError('--bench prints a table: no --json');
     const json = values.json === true;
-    const bar = values.quiet || values.bench || json ? undefined : new ProgressBar();
+    const bar = values.quiet || values.bench || json ? undefined : fuzzProgress();
     const bench = async (o: FuzzOptions): Promise<{ ok: boolean }> => {
       console.log(formatBench(await benchFuzz(o)));
       return { ok: true };
@@ -116,11 +116,22 @@ async function main(argv: string[]): Promise<number> {
       ...(values.workers !== undefined ? { workers: integer('--workers', values.workers, 1) } : {}),
       ...(values.out !== undefined ? { replayDir: values.out } : {}),
       ...(values.chaos ? { chaos: true } : {}),
-      ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+      ...(bar
+        ? {
+            onProgress: (p: FuzzProgress) => {
+              bar.setTotal(p.runs);
+              bar.update(Math.min(p.run, p.runs), {
+                phase: p.phase,
+                shrinks: p.shrinks,
+                extra: p.phase === 'shrinking' ? `  counterexample! shrinking: ${p.shrinks} candidates` : '',
+              });
+            },
+          }
+        : {}),
       log: json
         ? false
         : (text) => {
-            bar?.done();
+            bar?.stop();
             console.log(text);
           },
     });
@@ -134,6 +145,23 @@ async function main(argv: string[]): Promise<number> {
     return result.reproduced ? 1 : 0;
   }
   throw new UsageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
+}
+
+/** The fuzz's bar on a terminal; on a pipe or CI log, a plain line every 10% (and every 10 shrink candidates). */
+function fuzzProgress(): Progress {
+  let lastTenth = -1;
+  return progress({
+    format: '[{bar}] {value}/{total} task lists  {duration_formatted}{extra}',
+    payload: { extra: '' },
+    plain: (run, runs, payload) => {
+      const shrinking = payload.phase === 'shrinking';
+      const shrinks = Number(payload.shrinks ?? 0);
+      const tenth = shrinking ? 11 + Math.floor(shrinks / 10) : Math.floor((10 * run) / runs);
+      if (tenth === lastTenth) return undefined;
+      lastTenth = tenth;
+      return shrinking ? `shrinking: ${shrinks} candidates tried` : `${run}/${runs} task lists`;
+    },
+  });
 }
 
 function integer(flag: string, text: string, min: number): number {

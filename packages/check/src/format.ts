@@ -3,11 +3,9 @@
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CallsVerdict } from './check-calls.js';
 import { formatCoverageLines, formatRunConflicts } from './coverage.js';
 import { MODE_NAMES } from './executors.js';
-import type { FuzzResult } from './fuzz.js';
-import type { ReplayResult } from './replay-failure.js';
+import type { CallsVerdict, FuzzResult, ReplayResult } from './results.js';
 import { showCall } from './internal/show.js';
 import type { Verdict } from './verdict.js';
 import type { Call } from './workload.js';

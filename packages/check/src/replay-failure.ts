@@ -6,9 +6,10 @@
  */
 import { resolve } from 'node:path';
 import type { Difference } from './compare.js';
-import { readReplayFile, type ReplayData } from './replay-file.js';
+import { readReplayFile } from './replay-file.js';
+import type { ReplayResult } from './results.js';
 import type { RunRecord } from './run-record.js';
-import { checkRecord, type Verdict } from './verdict.js';
+import { checkRecord } from './verdict.js';
 import { loadWorkload, type WorkloadSource } from './workload.js';
 
 /** Options of replayFailure. */
@@ -30,19 +31,6 @@ function moved(record: RunRecord, from: string, to: string): RunRecord {
   return { ...record, tasks: record.tasks.map((call) => (call ? { ...call, module: relocate(call.module) } : call)) };
 }
 
-/** The outcome of a replay. */
-export interface ReplayResult {
-  /** The replay file's absolute path. */
-  readonly file: string;
-  readonly data: ReplayData;
-  /** The recorded run checked again. */
-  readonly verdict: Verdict;
-  /** True if the recorded run still fails its checks. */
-  readonly reproduced: boolean;
-  /** True if the first difference (or the anomaly class) is the one recorded. */
-  readonly same: boolean;
-}
-
 /**
  * Re-checks the failing run recorded in `file`.
  *
@@ -60,3 +48,5 @@ export async function replayFailure(file: string, options: ReplayFailureOptions 
   const same = first(verdict.differences) === first(data.found.differences) && verdict.anomaly?.kind === data.found.anomaly?.kind;
   return { file: path, data, verdict, reproduced: !verdict.ok, same };
 }
+
+export type { ReplayResult } from './results.js';
