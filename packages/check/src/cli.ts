@@ -101,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
     if (values.path !== undefined && values.bench) throw new UsageError('--bench measures a search: no --path');
     if (values.json && values.bench) throw new UsageError('--bench prints a table: no --json');
     const json = values.json === true;
-    const bar = values.quiet || values.bench || json ? undefined : fuzzProgress();
+    const runs = values.runs !== undefined ? integer('--runs', values.runs, 1) : undefined;
+    const bar = values.quiet || values.bench || json ? undefined : fuzzProgress(runs ?? 100);
     const bench = async (o: FuzzOptions): Promise<{ ok: boolean }> => {
       console.log(formatBench(await benchFuzz(o)));
       return { ok: true };
@@ -109,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     const run = values.bench ? bench : fuzz;
     const result = await run({
       workload: target,
-      ...(values.runs !== undefined ? { runs: integer('--runs', values.runs, 1) } : {}),
+      ...(runs !== undefined ? { runs } : {}),
       ...(values.seed !== undefined ? { seed: integer('--seed', values.seed, -(2 ** 31)) } : {}),
       ...(values.path !== undefined ? { path: values.path } : {}),
       ...(modes ? { modes: modes as ModeName[] } : {}),
@@ -148,10 +149,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** The fuzz's bar on a terminal; on a pipe or CI log, a plain line every 10% (and every 10 shrink candidates). */
-function fuzzProgress(): Progress {
+function fuzzProgress(runs: number): Progress {
   let lastTenth = -1;
   return progress({
     format: '[{bar}] {value}/{total} task lists  {duration_formatted}{extra}',
+    total: runs,
     payload: { extra: '' },
     plain: (run, runs, payload) => {
       const shrinking = payload.phase === 'shrinking';
