@@ -49,7 +49,8 @@ import { TxControl } from './control.js';
 import { TArray, type TArrayType } from './tarray.js';
 import { TCounter } from './tcounter.js';
 import { TVar } from './tvar.js';
-import { threadId } from 'node:worker_threads';
+import { threadId as ownThreadId } from 'node:worker_threads';
+import { recoverSlot, type SlotRecovery, slotsOfThread } from './internal/recovery.js';
 
 /** Options of `Heap.create`. */
 export interface HeapOptions {
@@ -347,6 +348,24 @@ export class Heap {
   }
 
   /**
+   * Repairs the heap after thread `threadId` (a worker's `threadId`) died while attached:
+   * a commit it left half done is rolled back (if no cell had been unlocked yet) or
+   * forward (if some had), so no lock stays held and no value is torn; its snapshot is
+   * withdrawn and its slot freed. Call it once the thread has exited (its Worker's 'exit'
+   * event), from any thread that has the heap; others may keep running transactions.
+   * Calling it for a thread that is still running breaks the STM.
+   *
+   * Returns one entry per slot the thread held: what happened to its commit in progress
+   * and that commit's tag (the task index a scheduler set), so a scheduler knows whether
+   * the interrupted task's writes were applied ('rolled-forward') or not.
+   */
+  recover(threadId: number): SlotRecovery[] {
+    const core = this.live();
+    if (threadId === ownThreadId) throw new InvalidOptionError('threadId', 'a thread cannot recover itself');
+    return slotsOfThread(core.mem, threadId).map((slot) => recoverSlot(core.mem, slot));
+  }
+
+  /**
    * Gives this thread's slot back (call it when a thread is done with the heap; a slot is
    * otherwise held until the heap is garbage). The heap object and its handles are
    * unusable afterwards. Not inside a transaction.
@@ -356,6 +375,7 @@ export class Heap {
     if (core.detached) return;
     if (core.tx.active) throw new TypeError('heap.detach() cannot run inside a transaction');
     core.detached = true;
+    core.tx.log.release();
     Atomics.store(core.mem.big, slotOffset(core.slot, S_SNAPSHOT) >> 3, NO_SNAPSHOT);
     Atomics.store(core.mem.i32, slotOffset(core.slot, S_STATE) >> 2, 0);
   }
@@ -409,7 +429,7 @@ function claimSlot(mem: Memory): number {
   const max = i32[H_MAX_SLOTS >> 2]!;
   for (let s = 0; s < max; s++) {
     if (Atomics.compareExchange(i32, slotOffset(s, S_STATE) >> 2, 0, 1) !== 0) continue;
-    i32[slotOffset(s, S_THREAD) >> 2] = threadId;
+    i32[slotOffset(s, S_THREAD) >> 2] = ownThreadId;
     Atomics.store(mem.big, slotOffset(s, S_SNAPSHOT) >> 3, NO_SNAPSHOT);
     for (;;) {
       const high = Atomics.load(i32, H_SLOT_HIGH >> 2);

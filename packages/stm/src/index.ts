@@ -1,5 +1,6 @@
 export { Heap } from './heap.js';
 export type { HeapHandle, HeapOptions, HeapStats, SnapshotValue, Widen } from './heap.js';
+export type { SlotRecovery } from './internal/recovery.js';
 export { TVar } from './tvar.js';
 export { TArray } from './tarray.js';
 export type { TArrayType } from './tarray.js';

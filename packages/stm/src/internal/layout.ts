@@ -33,9 +33,10 @@
  * |  48 | f64  | LIVE_VERSIONS: old versions kept, this slot's +/- share | owner | plain      |
  * |  56 | f64  | FREE_BYTES: bytes parked in this slot's free lists | owner    | plain         |
  * |  64 | i32[NUM_CLASSES] | FREE_HEADS: free-list heads per size class | owner | plain      |
- * | 136 | i32  | HEARTBEAT (reserved for crash recovery)        | owner        | Atomics.store |
- * | 140 | i32  | COMMIT_RECORD (reserved for crash recovery)    | owner        | Atomics.store |
- * Statistics are owner-written plain f64s: a reader in stats() may see a slightly old
+ * | 136 | i32  | COMMIT_STATE: where a commit is (commit.ts C1-C4) | owner     | plain         |
+ * | 140 | i32  | COMMIT_LOG: the slot's commit log block, 0 none | owner       | plain         |
+ * COMMIT_STATE and COMMIT_LOG are read by another thread only after the owner died
+ * (recovery.ts). Statistics are owner-written plain f64s: a reader in stats() may see a slightly old
  * figure, never a figure that is wrong once the owner is quiet.
  *
  * ## Cell (CELL_BYTES, 32-byte aligned): one TVar, one TArray element, one TCounter
@@ -65,6 +66,17 @@
  * |   4 | i32  | payload length in bytes        |
  * |   8 | u8[] | payload (codec.ts format)      |
  * A free block of any class holds the next free block's pointer at offset 0.
+ *
+ * ## Commit log (a block, class by size; one per slot, grown by its owner): commit.ts
+ * | off | type | meaning                                                     |
+ * |   0 | i32  | size class (as any block)                                    |
+ * |   4 | i32  | COUNT: cells of the commit in progress                       |
+ * |   8 | i32  | TAG: the committing transaction's tag                        |
+ * |  12 | i32  | DIRECT: 1 when a direct-mode commit (old values in entries)  |
+ * |  16 | LOG_ENTRY_BYTES x COUNT entries, in lock (address) order:         |
+ * |     |   +0 i32 CELL, +4 i32 SEQ held before locking, +8 i32 RECORD,       |
+ * |     |   +12 i32 old WRITER, +16 i32 old REF, +20 i32 old CHAIN,           |
+ * |     |   +24 f64 old VERSION, +32 f64 old NUM (the old-value words: direct mode only) |
  *
  * ## Directory entry (bump-allocated, never freed): one named object
  * | off | type | meaning                                   |
@@ -105,11 +117,26 @@ export const S_ABORT_ERROR = 40;
 export const S_LIVE_VERSIONS = 48;
 export const S_FREE_BYTES = 56;
 export const S_FREE_HEADS = 64;
-export const S_HEARTBEAT = 136;
-export const S_COMMIT_RECORD = 140;
+export const S_COMMIT_STATE = 136;
+export const S_COMMIT_LOG = 140;
 
 /** BigInt64 value of S_SNAPSHOT when the slot runs no transaction. */
 export const NO_SNAPSHOT = -1n;
+
+// Commit log.
+export const L_COUNT = 4;
+export const L_TAG = 8;
+export const L_DIRECT = 12;
+export const L_ENTRIES = 16;
+export const LOG_ENTRY_BYTES = 40;
+export const LE_CELL = 0;
+export const LE_SEQ = 4;
+export const LE_RECORD = 8;
+export const LE_WRITER = 12;
+export const LE_REF = 16;
+export const LE_CHAIN = 20;
+export const LE_VERSION = 24;
+export const LE_NUM = 32;
 
 // Cells.
 export const CELL_BYTES = 32;

@@ -1,0 +1,348 @@
+/**
+ * The commit protocol of an update transaction: the one design of @ame/stm's commit path.
+ * Every other module that touches commits (transaction.ts begins and reads, reclaim.ts
+ * trims, recovery.ts repairs a thread that died here) follows the steps and words below.
+ *
+ * ## Steps (versioned mode; direct mode is the same without versions, see commitDirect)
+ *  a. allocate: one version record per written cell, value blocks for object values, and
+ *     the shared commit log sized for the write set. No lock held: a full heap aborts
+ *     with nothing written.
+ *  b. log: the written cells, in address order, go into the commit log; state LOCKING.
+ *  c. lock the cells in that order (T3, T7), saving each lock word's sequence in the log.
+ *  d. wv = ++CLOCK.
+ *  e. validate the reads (T4); on a conflict unlock unchanged, free, state IDLE.
+ *  f. copy each cell's current value into its version record; state PUBLISHING.
+ *  g. overwrite each cell with its new value at version wv, linking the record (T5).
+ *  h. state UNLOCKING; trim each cell's chain (T6) and unlock it with sequence + 1.
+ *  i. state IDLE.
+ *
+ * ## Invariants
+ *  T3. Commit locks are taken in ascending cell address and held only for the bounded
+ *      commit step (no user code runs, no other lock is waited on out of order), so
+ *      waiting for a lock cannot deadlock.
+ *  T4. Validation runs after wv is taken and while the write locks are held. A commit with
+ *      version in (S, wv) that wrote a read cell either still holds its lock (seen, abort)
+ *      or has published VERSION > S (seen, abort). If wv == S + 1 there is no such commit.
+ *  T5. Nothing of a commit is visible before its first unlock: every written cell stays
+ *      locked until all of them hold their new values (g before h). Version records are
+ *      written completely before the cell links them; a linked record never changes,
+ *      except that the lock holder may cut its NEXT (T6).
+ *  T7. Lock words hold ~slot while locked: the owner of a held lock is always known.
+ *
+ * ## A thread that dies inside a commit (worker.terminate, process.exit, AME_FAULT)
+ * Its slot's COMMIT_STATE and COMMIT_LOG say how far it got. They are plain stores by the
+ * owner, read only by recovery.ts after the owner's thread has exited (the exit is
+ * observed through the worker's exit event, which orders the dead thread's stores before
+ * it). Who repairs: whoever learns of the death (the pool's main thread, calling
+ * `Heap.recover(threadId)`), while other threads keep running:
+ *  C1. IDLE: nothing to do (the commit had not started, or had finished).
+ *  C2. LOCKING (steps b-f): no cell was changed. Every logged cell still locked by ~slot
+ *      is unlocked; the commit did not happen. A gap in the clock (wv taken, never
+ *      published) is harmless: T4's shortcut needs wv == S + 1, which a gap only makes
+ *      rarer.
+ *  C3. PUBLISHING (step g): every logged cell is locked by ~slot (c completed) and has a
+ *      complete record (f completed); some cells hold new values. Each is restored from
+ *      its record (value, version, chain) and unlocked with sequence + 1, so a reader
+ *      that saw the lock word before the commit retries. Nobody read a new value (T5):
+ *      rolled back, the commit did not happen.
+ *  C4. UNLOCKING (step h): every cell holds its new value; some may be unlocked already
+ *      and read. Rolled forward: the rest are unlocked with sequence + 1. The commit
+ *      happened; its tag (the task index a scheduler set) is reported.
+ * Recovery also withdraws the dead slot's snapshot, releases DIR_LOCK if it held it, drops
+ * its free lists (leaked: the owner may have died mid-update of one) and frees the slot.
+ *
+ * ## Fault injection
+ * With AME_FAULT=commit-exit:<p>, a worker exits with probability p at each step marked
+ * `commitFault(n)`: 1 logged, not locked; 2 first lock held; 3 all locked, wv taken;
+ * 4 validated, records written; 5 first cell overwritten; 6 all overwritten, none
+ * unlocked; 7 first cell unlocked; 8 all unlocked, state not yet IDLE.
+ *
+ * Memory ordering: Atomics operations are sequentially consistent; plain stores to a cell
+ * are published by the unlocking Atomics.store (T5).
+ */
+import { ClockExhaustedError } from '../errors.js';
+import { COMMIT_IDLE, COMMIT_PUBLISHING, COMMIT_UNLOCKING } from './commit-log.js';
+import { commitFault, FAULTS } from './fault.js';
+import {
+  C_CHAIN,
+  C_NUM,
+  C_REF,
+  C_VERSION,
+  C_WRITER,
+  H_CLOCK,
+  R_NEXT,
+  R_NUM,
+  R_REF,
+  R_VERSION,
+  S_COMMITS,
+  S_LIVE_VERSIONS,
+  slotOffset,
+  VERSION_CLASS,
+} from './layout.js';
+import type { Transaction } from './transaction.js';
+import { W_ADD, W_BLOB } from './write-set.js';
+
+const CLOCK_INDEX = H_CLOCK >> 3;
+
+/** Steps a-i for a transaction with writes. Returns false on a conflict. */
+export function commitUpdate(tx: Transaction): boolean {
+  const writes = tx.writes;
+  const n = writes.count;
+  tx.reclaimer.beforeCommit();
+
+  // a. Allocate outside the locks, so a full heap aborts cleanly.
+  const log = tx.log;
+  if (tx.records.length < n) tx.growScratch(n);
+  const records = tx.records;
+  let e = 0;
+  try {
+    log.reserve(n);
+    for (; e < n; e++) {
+      records[e] = tx.alloc.alloc(VERSION_CLASS);
+      if (writes.kinds[e] === W_BLOB) writes.refs[e] = tx.alloc.storeValue(writes.blobs[e]!);
+    }
+  } catch (error) {
+    records.fill(0, e, n);
+    freeUnpublished(tx, n, true);
+    tx.abort('none');
+    throw error;
+  }
+
+  // b-d. Log, lock, take wv.
+  const wv = lockAndStamp(tx, n, true);
+  // e. Validate (T4).
+  if (wv !== tx.snapshot + 1 && tx.validateReads && !readsCurrentLocked(tx)) {
+    unlockUnchanged(tx, n);
+    freeUnpublished(tx, n, true);
+    tx.abort('conflict');
+    return false;
+  }
+
+  // f. Copy each current value into its record; the log names the record (C3).
+  const mem = tx.mem;
+  const i32 = mem.i32;
+  const f64 = mem.f64;
+  const order = tx.order;
+  const seqs = tx.seqs;
+  for (let k = 0; k < n; k++) {
+    const ent = order[k]!;
+    const ci = writes.cells[ent]! >> 2;
+    const record = records[ent]!;
+    const ri = record >> 2;
+    const rf = record >> 3;
+    i32[ri + (R_NEXT >> 2)] = i32[ci + (C_CHAIN >> 2)]!;
+    i32[ri + (R_REF >> 2)] = i32[ci + (C_REF >> 2)]!;
+    f64[rf + (R_VERSION >> 3)] = f64[(ci >> 1) + (C_VERSION >> 3)]!;
+    f64[rf + (R_NUM >> 3)] = f64[(ci >> 1) + (C_NUM >> 3)]!;
+    log.setRecord(k, record, i32[ci + (C_WRITER >> 2)]!);
+  }
+  log.setState(COMMIT_PUBLISHING);
+  if (FAULTS) commitFault(4);
+
+  // g. Overwrite every cell at wv, still locked (T5).
+  const tag = tx.tag;
+  for (let k = 0; k < n; k++) {
+    const ent = order[k]!;
+    const ci = writes.cells[ent]! >> 2;
+    const cf = ci >> 1;
+    const kind = writes.kinds[ent]!;
+    if (kind === W_ADD) {
+      f64[cf + (C_NUM >> 3)] = f64[cf + (C_NUM >> 3)]! + writes.nums[ent]!;
+    } else if (kind === W_BLOB) {
+      i32[ci + (C_REF >> 2)] = writes.refs[ent]!;
+    } else {
+      f64[cf + (C_NUM >> 3)] = writes.nums[ent]!;
+      i32[ci + (C_REF >> 2)] = 0;
+    }
+    f64[cf + (C_VERSION >> 3)] = wv;
+    i32[ci + (C_CHAIN >> 2)] = records[ent]!;
+    i32[ci + (C_WRITER >> 2)] = tag;
+    if (FAULTS && k === 0) commitFault(5);
+  }
+  log.setState(COMMIT_UNLOCKING);
+  if (FAULTS) commitFault(6);
+
+  // h. Trim (T6) and unlock with a new sequence: the commit becomes visible (C4 from here).
+  let kept = 0;
+  for (let k = 0; k < n; k++) {
+    const ent = order[k]!;
+    kept += 1 - tx.reclaimer.trim(records[ent]!);
+    Atomics.store(i32, writes.cells[ent]! >> 2, (seqs[ent]! + 1) & 0x7fffffff); // T5: publish; unlock (T3)
+    if (FAULTS && k === 0) commitFault(7);
+  }
+  if (FAULTS) commitFault(8);
+  // i.
+  log.setState(COMMIT_IDLE);
+  const slotF64 = slotOffset(tx.slot, 0) >> 3;
+  f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! += kept;
+  f64[slotF64 + (S_COMMITS >> 3)]! += 1;
+  tx.committed(wv);
+  return true;
+}
+
+/**
+ * Direct mode (callers guarantee no other transaction runs at once: a global lock): the
+ * same steps without versions. The cell's old value goes into the log (not a record) in
+ * step f, so C3 restores it from there; old blocks and chains are freed only after the
+ * last unlock, so a rollback never points at freed memory.
+ */
+export function commitDirect(tx: Transaction): boolean {
+  const writes = tx.writes;
+  const n = writes.count;
+  const log = tx.log;
+  if (tx.order.length < n) tx.growScratch(n);
+  // a. Encode and allocate before locking: a full heap writes nothing.
+  try {
+    log.reserve(n);
+    for (let e = 0; e < n; e++) if (writes.kinds[e] === W_BLOB) writes.refs[e] = tx.alloc.storeValue(writes.blobs[e]!);
+  } catch (error) {
+    freeUnpublished(tx, n, false);
+    tx.abort('none');
+    throw error;
+  }
+  // b-d.
+  const wv = lockAndStamp(tx, n, false);
+  const order = tx.order;
+  const seqs = tx.seqs;
+  const mem = tx.mem;
+  const i32 = mem.i32;
+  const f64 = mem.f64;
+  // f. The old values into the log.
+  for (let k = 0; k < n; k++) {
+    const ci = writes.cells[order[k]!]! >> 2;
+    log.setOld(
+      k,
+      i32[ci + (C_WRITER >> 2)]!,
+      i32[ci + (C_REF >> 2)]!,
+      i32[ci + (C_CHAIN >> 2)]!,
+      f64[(ci >> 1) + (C_VERSION >> 3)]!,
+      f64[(ci >> 1) + (C_NUM >> 3)]!,
+    );
+  }
+  log.setState(COMMIT_PUBLISHING);
+  if (FAULTS) commitFault(4);
+  // g.
+  for (let k = 0; k < n; k++) {
+    const ent = order[k]!;
+    const ci = writes.cells[ent]! >> 2;
+    const cf = ci >> 1;
+    const kind = writes.kinds[ent]!;
+    if (kind === W_ADD) f64[cf + (C_NUM >> 3)] = f64[cf + (C_NUM >> 3)]! + writes.nums[ent]!;
+    else if (kind === W_BLOB) i32[ci + (C_REF >> 2)] = writes.refs[ent]!;
+    else {
+      f64[cf + (C_NUM >> 3)] = writes.nums[ent]!;
+      i32[ci + (C_REF >> 2)] = 0;
+    }
+    f64[cf + (C_VERSION >> 3)] = wv;
+    i32[ci + (C_WRITER >> 2)] = tx.tag;
+    i32[ci + (C_CHAIN >> 2)] = 0;
+    if (FAULTS && k === 0) commitFault(5);
+  }
+  log.setState(COMMIT_UNLOCKING);
+  if (FAULTS) commitFault(6);
+  // h. Unlock, then free what the old values held (no reader may see them: direct mode).
+  for (let k = 0; k < n; k++) {
+    Atomics.store(i32, writes.cells[order[k]!]! >> 2, (seqs[order[k]!]! + 1) & 0x7fffffff);
+    if (FAULTS && k === 0) commitFault(7);
+  }
+  if (FAULTS) commitFault(8);
+  log.setState(COMMIT_IDLE);
+  let freed = 0;
+  for (let k = 0; k < n; k++) {
+    const kind = writes.kinds[order[k]!]!;
+    const oldRef = log.oldRef(k);
+    if (oldRef !== 0 && kind !== W_ADD) tx.alloc.freeBlock(oldRef);
+    freed += tx.reclaimer.freeChain(log.oldChain(k));
+  }
+  const slotF64 = slotOffset(tx.slot, 0) >> 3;
+  f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! -= freed;
+  f64[slotF64 + (S_COMMITS >> 3)]! += 1;
+  tx.committed(wv);
+  return true;
+}
+
+/**
+ * Steps b-d, shared by both modes: log the cells in lock order (C2 needs them before the
+ * first lock), lock them in that order (T3, T7), take wv. Throws ClockExhaustedError with
+ * everything unlocked and freed.
+ */
+function lockAndStamp(tx: Transaction, n: number, versioned: boolean): number {
+  const writes = tx.writes;
+  const order = tx.order;
+  const seqs = tx.seqs;
+  const log = tx.log;
+  writes.sortedOrder(order, seqs);
+  log.begin(writes.cells, order, n, tx.tag);
+  if (FAULTS) commitFault(1);
+  for (let k = 0; k < n; k++) {
+    const seq = lockCell(tx, writes.cells[order[k]!]!);
+    seqs[order[k]!] = seq;
+    log.setSeq(k, seq);
+    if (FAULTS && k === 0) commitFault(2);
+  }
+  const wv = Number(Atomics.add(tx.mem.big, CLOCK_INDEX, 1n)) + 1;
+  if (FAULTS) commitFault(3);
+  if (wv > Number.MAX_SAFE_INTEGER) {
+    unlockUnchanged(tx, n);
+    freeUnpublished(tx, n, versioned);
+    tx.abort('none');
+    throw new ClockExhaustedError(wv - 1);
+  }
+  return wv;
+}
+
+/** T4: validation while holding the write locks; never waits (T3). */
+function readsCurrentLocked(tx: Transaction): boolean {
+  const i32 = tx.mem.i32;
+  const f64 = tx.mem.f64;
+  const reads = tx.reads;
+  const mine = tx.mine;
+  for (let k = 0; k < tx.readCount; k++) {
+    const cell = reads[k]!;
+    const li = cell >> 2;
+    const lock = Atomics.load(i32, li);
+    const version = f64[(cell + C_VERSION) >> 3]!;
+    if (
+      (lock < 0 && lock !== mine) || // another commit is publishing it
+      (lock >= 0 && Atomics.load(i32, li) !== lock) || // changed under us
+      version > tx.snapshot
+    ) {
+      tx.conflictCell = cell;
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Takes the lock of `cell` (T3, T7); returns the sequence it held. */
+function lockCell(tx: Transaction, cell: number): number {
+  const li = cell >> 2;
+  for (let spins = 0; ; spins++) {
+    const i32 = tx.mem.i32;
+    const lock = Atomics.load(i32, li);
+    if (lock >= 0 && Atomics.compareExchange(i32, li, lock, tx.mine) === lock) return lock;
+    tx.backoff.spin(spins);
+  }
+}
+
+/** Step e's way out: every lock back to the sequence it held (nothing changed); state IDLE. */
+function unlockUnchanged(tx: Transaction, n: number): void {
+  for (let e = 0; e < n; e++) Atomics.store(tx.mem.i32, tx.writes.cells[e]! >> 2, tx.seqs[e]!);
+  tx.log.setState(COMMIT_IDLE);
+}
+
+/** Returns this commit's unpublished records (versioned mode) and blocks to the free lists. */
+function freeUnpublished(tx: Transaction, n: number, versioned: boolean): void {
+  const writes = tx.writes;
+  const records = tx.records;
+  for (let e = 0; e < n; e++) {
+    if (versioned && records[e] !== 0) {
+      tx.alloc.free(records[e]!, VERSION_CLASS);
+      records[e] = 0;
+    }
+    if (writes.refs[e] !== 0) {
+      tx.alloc.freeBlock(writes.refs[e]!);
+      writes.refs[e] = 0;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Reclamation of old versions: the bound below which no snapshot can read, and the trim
+ * that frees every version record a cell keeps below it.
+ *
+ * Invariants:
+ *  T1. (with transaction.ts) A slot's SNAPSHOT is stored before the transaction reads
+ *      anything, and the clock is re-read after storing it: if CLOCK moved, the snapshot
+ *      is taken again. So a reclaimer that read CLOCK before scanning slots and missed
+ *      this slot saw a CLOCK <= S: it cannot free a version S needs (refreshBound).
+ *  T6. With bound B <= every active snapshot (refreshBound), the newest version <= B is
+ *      kept and every older one freed. A reader with S >= B stops at or before that
+ *      version, so it never touches freed memory. Only the holder of a cell's lock trims
+ *      its chain.
+ */
+import type { Allocator, Memory } from './memory.js';
+import { H_CLOCK, H_SLOT_HIGH, NO_SNAPSHOT, R_NEXT, R_REF, R_VERSION, S_SNAPSHOT, slotOffset, VERSION_CLASS } from './layout.js';
+
+/** Update commits between two scans of every slot for the reclamation bound, at most. */
+const BOUND_REFRESH_EVERY = 64;
+/** Versions above the bound a trim may find before it asks for a fresh bound. */
+const STALE_CHAIN = 4;
+
+export class Reclaimer {
+  /** B: no active snapshot is older (T6). Old bounds stay valid: snapshots only grow. */
+  private bound = 0;
+  private commitsSinceBound = BOUND_REFRESH_EVERY;
+
+  constructor(
+    private readonly mem: Memory,
+    private readonly alloc: Allocator,
+  ) {}
+
+  /** Called once per update commit, before its locks: refreshes the bound now and then. */
+  beforeCommit(): void {
+    if (this.commitsSinceBound++ >= BOUND_REFRESH_EVERY) this.refreshBound();
+  }
+
+  /**
+   * T6: keeps the newest version <= bound reachable from `record` and frees every older
+   * one. Caller holds the cell's lock. Returns the number of records freed.
+   */
+  trim(record: number): number {
+    const mem = this.mem;
+    let r = record;
+    let above = 0;
+    while (r !== 0 && mem.f64[(r + R_VERSION) >> 3]! > this.bound) {
+      r = mem.i32[(r + R_NEXT) >> 2]!;
+      above++;
+    }
+    // A long chain above the bound means the bound is old: refresh it at the next commit.
+    if (above > STALE_CHAIN) this.commitsSinceBound = BOUND_REFRESH_EVERY;
+    if (r === 0) return 0;
+    const dead = mem.i32[(r + R_NEXT) >> 2]!;
+    mem.i32[(r + R_NEXT) >> 2] = 0; // cut first: readers stop at r (T6)
+    return this.freeChain(dead);
+  }
+
+  /** Frees the version records from `record` on (already unreachable) and their blocks. */
+  freeChain(record: number): number {
+    const mem = this.mem;
+    let freed = 0;
+    for (let dead = record; dead !== 0; ) {
+      mem.ensure(dead + 32);
+      const next = mem.i32[(dead + R_NEXT) >> 2]!;
+      const ref = mem.i32[(dead + R_REF) >> 2]!;
+      if (ref !== 0) this.alloc.freeBlock(ref);
+      this.alloc.free(dead, VERSION_CLASS);
+      freed++;
+      dead = next;
+    }
+    return freed;
+  }
+
+  /**
+   * T1/T6: bound = min(CLOCK, every published snapshot). CLOCK is read before the slots:
+   * a transaction this scan misses re-read CLOCK after publishing and found it unchanged,
+   * so its snapshot is >= the CLOCK read here.
+   */
+  private refreshBound(): void {
+    const big = this.mem.big;
+    let min = Number(Atomics.load(big, H_CLOCK >> 3));
+    const high = Atomics.load(this.mem.i32, H_SLOT_HIGH >> 2);
+    for (let s = 0; s < high; s++) {
+      const snap = Atomics.load(big, slotOffset(s, S_SNAPSHOT) >> 3);
+      if (snap !== NO_SNAPSHOT) {
+        const v = Number(snap);
+        if (v < min) min = v;
+      }
+    }
+    this.bound = min;
+    this.commitsSinceBound = 0;
+  }
+}
