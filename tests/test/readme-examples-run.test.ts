@@ -43,6 +43,17 @@ const RUNS: ExampleRun[] = [
     expect: [/^total 100000 \(expected 100000\)/m],
   },
   {
+    file: 'packages/stm/examples/thread-dies/main.mjs',
+    uses: ['packages/stm/examples/thread-dies/worker.mjs'],
+    expect: [/^counter 41, then 42: no lock left held$/m],
+  },
+  {
+    // Starts an embedded PostgreSQL server (as packages/pg's own tests do).
+    file: 'packages/pg/examples/main.mjs',
+    uses: ['packages/pg/examples/tasks.mjs'],
+    expect: [/^1000 commits, \d+ aborts$/m, /^total 100000, connection postgres/m],
+  },
+  {
     file: 'packages/transaction/examples/main.mjs',
     uses: ['packages/transaction/examples/tasks.mjs'],
     expect: [/^10000 commits, \d+ aborts/m, /^total 100000, same as before: true$/m],
