@@ -4,7 +4,8 @@
 // LEVEL SERIALIZABLE; SELECT; 2 UPDATEs; COMMIT, retried on 40001/40P01), as ratios
 // measured in the same run on the same server.
 //
-//   npm run bench --workspace=@ame/pg -- [--sync on|off] [--tasks 8000] [--accounts 10000] [--hand 1500]
+//   npm run bench --workspace=@ame/pg -- [--sync on|off] [--isolation serializable|'read committed']
+//     [--batch 32] [--tasks 4000] [--accounts 10000] [--hand 1000]
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,13 +17,18 @@ const transfer = taskRef(new URL('./tasks.mjs', import.meta.url), 'transfer');
 if (process.argv[2] === '--child') {
   const [, , , connectionString, namespace, count, workers, seed] = process.argv;
   const heap = await PgHeap.open({ connectionString, namespace });
-  const q = new PgQueue({ heap, workers: Number(workers) });
+  const q = new PgQueue({
+    heap,
+    workers: Number(workers),
+    isolation: process.env.AME_PG_BENCH_ISOLATION,
+    batchSize: Number(process.env.AME_PG_BENCH_BATCH),
+  });
   await q.whenReady();
   addTransfers(q, Number(count), Number(heap.tarray('accounts').length), Number(seed));
   process.send?.('ready');
   await new Promise((resolve) => process.once('message', resolve));
   const report = await q.run();
-  process.send?.({ commits: report.commits, ms: report.durationMs });
+  process.send?.({ commits: report.commits, ms: report.durationMs, aborts: report.aborts, retries: report.retries });
   await q.close();
   await heap.close();
   process.exit(0);
@@ -34,9 +40,13 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '4000' },
     accounts: { type: 'string', default: '10000' },
     hand: { type: 'string', default: '1000' },
+    isolation: { type: 'string', default: 'serializable' },
+    batch: { type: 'string', default: '32' },
   },
 });
 const TASKS = Number(values.tasks);
+process.env.AME_PG_BENCH_ISOLATION = values.isolation; // for the --child processes
+process.env.AME_PG_BENCH_BATCH = values.batch;
 const ACCOUNTS = Number(values.accounts);
 const HAND = Number(values.hand);
 
@@ -101,12 +111,12 @@ async function handLoop(n) {
 }
 
 async function queueRow(workers) {
-  const q = new PgQueue({ heap, workers });
+  const q = new PgQueue({ heap, workers, isolation: values.isolation, batchSize: Number(values.batch) });
   try {
     await q.whenReady();
     addTransfers(q, TASKS, ACCOUNTS, workers * 31 + 5);
     const report = await q.run();
-    return { rate: report.commits / (report.durationMs / 1000), aborts: report.aborts };
+    return { rate: report.commits / (report.durationMs / 1000), aborts: report.aborts, retries: report.retries };
   } finally {
     await q.close();
   }
@@ -133,7 +143,8 @@ async function twoProcesses(workersEach) {
   const results = await Promise.race([Promise.all(done), failed]);
   const seconds = (performance.now() - t0) / 1000;
   await Promise.all(kids.map((kid) => new Promise((resolve) => (kid.exitCode !== null ? resolve() : kid.once('exit', resolve)))));
-  return { rate: results.reduce((a, r) => a + r.commits, 0) / seconds, aborts: 0 };
+  const total = (key) => results.reduce((a, r) => a + r[key], 0);
+  return { rate: total('commits') / seconds, aborts: total('aborts'), retries: total('retries') };
 }
 
 await handLoop(200); // warm-up
@@ -150,15 +161,15 @@ const anchor = (hand + handAgain) / 2;
 
 const sum = heap.snapshot().accounts.reduce((a, b) => a + b, 0);
 console.log(
-  `@ame/pg tiny transfers, embedded PostgreSQL, ${os.availableParallelism()} cores, synchronous_commit=${sync}, ${ACCOUNTS} accounts, ${TASKS} tasks per row, batchSize 32`,
+  `@ame/pg tiny transfers, embedded PostgreSQL, ${os.availableParallelism()} cores, synchronous_commit=${sync}, PgQueue isolation ${values.isolation}, ${ACCOUNTS} accounts, ${TASKS} tasks per row, batchSize ${values.batch}`,
 );
-console.log(`${'row'.padEnd(36)} ${'tx/s'.padStart(9)} ${'vs hand'.padStart(8)} ${'aborts'.padStart(7)}`);
+console.log(`${'row'.padEnd(36)} ${'tx/s'.padStart(9)} ${'vs hand'.padStart(8)} ${'aborts'.padStart(7)} ${'40001s'.padStart(7)}`);
 console.log(
-  `${'hand-written pg loop (1 connection)'.padEnd(36)} ${anchor.toFixed(0).padStart(9)} ${'1.00x'.padStart(8)} ${'-'.padStart(7)}   (before ${hand.toFixed(0)}, after ${handAgain.toFixed(0)})`,
+  `${'hand-written pg loop (1 connection)'.padEnd(36)} ${anchor.toFixed(0).padStart(9)} ${'1.00x'.padStart(8)} ${'-'.padStart(7)} ${'-'.padStart(7)}   (before ${hand.toFixed(0)}, after ${handAgain.toFixed(0)})`,
 );
 for (const [name, r] of rows) {
   console.log(
-    `${name.padEnd(36)} ${r.rate.toFixed(0).padStart(9)} ${`${(r.rate / anchor).toFixed(2)}x`.padStart(8)} ${String(r.aborts).padStart(7)}`,
+    `${name.padEnd(36)} ${r.rate.toFixed(0).padStart(9)} ${`${(r.rate / anchor).toFixed(2)}x`.padStart(8)} ${String(r.aborts).padStart(7)} ${String(r.retries).padStart(7)}`,
   );
 }
 console.log(`sum of accounts conserved: ${sum === ACCOUNTS * 1000 ? 'yes' : `NO (${sum})`}`);

@@ -82,12 +82,21 @@ export interface PgQueueOptions {
   children?: 'enqueue' | 'drop';
   /** Most tasks a worker executes and commits per round trip. Default 32. */
   batchSize?: number;
+  /**
+   * Isolation level of the workers' transactions. Default 'serializable'. The commit
+   * protocol (Q1, Q2) is serializable under either: it locks and validates every read
+   * itself. 'read committed' avoids PostgreSQL's whole-statement serialization failures
+   * (SSI false positives on shared index pages, updates after the statement's snapshot).
+   */
+  isolation?: 'serializable' | 'read committed';
 }
 
 /** A RunReport with what the database layer adds. */
 export interface PgRunReport extends RunReport {
   /** Connection losses the workers recovered from (what happened, what was re-sent). */
   readonly warnings: readonly string[];
+  /** Statements re-sent after PostgreSQL reported a serialization failure or deadlock (40001/40P01). */
+  readonly retries: number;
 }
 
 interface Call {
@@ -133,6 +142,8 @@ export class PgQueue {
   /** The reply handler of the current run. */
   private onReply: ((worker: number, reply: WorkerReply) => void) | null = null;
   private onCrash: ((error: Error) => void) | null = null;
+  /** Set when a worker died: every later run() rejects with it. */
+  private broken: Error | null = null;
 
   constructor(options: PgQueueOptions) {
     if (!options || typeof options !== 'object')
@@ -157,6 +168,10 @@ export class PgQueue {
     if (children !== 'enqueue' && children !== 'drop') {
       throw new InvalidTaskError(`PgQueue option children must be 'enqueue' or 'drop', got ${String(children)}`);
     }
+    const isolation = options.isolation ?? 'serializable';
+    if (isolation !== 'serializable' && isolation !== 'read committed') {
+      throw new InvalidTaskError(`PgQueue option isolation must be 'serializable' or 'read committed', got ${String(isolation)}`);
+    }
     const started: Promise<void>[] = [];
     for (let w = 0; w < this.workers; w++) {
       const data: WorkerData = {
@@ -168,6 +183,7 @@ export class PgQueue {
         onError: this.onError,
         maxAttempts,
         dropChildren: children === 'drop',
+        isolation,
       };
       const worker = new Worker(new URL('./worker/queue-worker.js', import.meta.url), { workerData: data });
       this.pool.push(worker);
@@ -180,16 +196,21 @@ export class PgQueue {
           });
           worker.on('error', (error) => {
             reject(error);
-            this.onCrash?.(new WorkerCrashedError(w, error.message, error));
+            this.crashed(new WorkerCrashedError(w, error.message, error));
           });
           worker.on('exit', (code) => {
-            if (!this.closed) this.onCrash?.(new WorkerCrashedError(w, `exited with code ${code}`));
+            if (!this.closed) this.crashed(new WorkerCrashedError(w, `exited with code ${code}`));
           });
         }),
       );
     }
     this.ready = Promise.all(started).then(() => {});
     this.ready.catch(() => {}); // surfaces at the first run
+  }
+
+  private crashed(error: Error): void {
+    this.broken ??= error;
+    this.onCrash?.(error);
   }
 
   /** Adds a task to the next run; returns its handle (its index in that run). */
@@ -230,6 +251,7 @@ export class PgQueue {
   async run(options: RunOptions = {}): Promise<PgRunReport> {
     if (this.closed) throw new QueueClosedError();
     if (this.running) throw new RunInProgressError('run()');
+    if (this.broken) throw this.broken;
     this.running = true;
     const calls = this.staged;
     this.staged = [];
@@ -262,7 +284,7 @@ export class PgQueue {
   }
 
   private execute(calls: Call[], batch: number, runId: string, options: RunOptions): Promise<RunState> {
-    const state: RunState = { outcomes: new Map(), aborts: 0, warnings: [] };
+    const state: RunState = { outcomes: new Map(), aborts: 0, retries: 0, warnings: [] };
     Atomics.store(this.control, TURN, 0);
     Atomics.store(this.control, STOP, 0);
     return new Promise<RunState>((resolve, reject) => {
@@ -303,6 +325,7 @@ export class PgQueue {
       };
       const apply = (reply: WorkerReply & { type: 'done' }): void => {
         state.aborts += reply.aborts;
+        state.retries += reply.retries;
         state.warnings.push(...reply.warnings);
         for (const o of reply.outcomes) {
           state.outcomes.set(o.index, o);
@@ -388,6 +411,7 @@ export class PgQueue {
       policy: 'parallel',
       inlineTasks: 0,
       warnings: state.warnings,
+      retries: state.retries,
       ...(callsOut ? { calls: callsOut } : {}),
     } as Omit<PgRunReport, 'result'> as PgRunReport;
     Object.defineProperty(report, 'result', {
@@ -424,6 +448,7 @@ export class PgQueue {
 interface RunState {
   outcomes: Map<number, TaskOutcome>;
   aborts: number;
+  retries: number;
   warnings: string[];
 }
 

@@ -4,7 +4,8 @@
  * children), replaying every finished task in `report.serialOrder` on an STM heap (the
  * task functions called directly, each in heap.atomically) gives the same result for
  * every committed task, the same error for every failed one, the same children and the
- * same final state. The sum of the accounts is conserved by transfers.
+ * same final state, with either isolation level of the workers' transactions. The sum of
+ * the accounts is conserved by transfers.
  *
  * Not covered here: ordered mode (ordered-equals-sequential). Replay with FC_SEED=<seed>.
  */
@@ -18,7 +19,7 @@ import { addCalls, balancesArb, callArb, type Call } from './helpers/bank-calls.
 import { freshHeap, propertySeed, setupPgBank, setupStmBank } from './helpers/pg.js';
 
 const seed = propertySeed();
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 6);
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 5);
 console.log(`unordered-equals-commit-order-replay: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
 
 type Task = (ctx: TaskContext, ...args: Value[]) => Value;
@@ -33,9 +34,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function runUnordered(balances: number[], calls: Call[], runSeed: number, batchSize: number) {
+type Isolation = 'serializable' | 'read committed';
+
+async function runUnordered(balances: number[], calls: Call[], runSeed: number, batchSize: number, isolation: Isolation) {
   const heap = await freshHeap(server);
-  const queue = new PgQueue({ heap, workers: 2, seed: runSeed, onError: 'continue', recordHistory: true, batchSize });
+  const queue = new PgQueue({ heap, workers: 2, seed: runSeed, onError: 'continue', recordHistory: true, batchSize, isolation });
   try {
     setupPgBank(heap, balances);
     addCalls(queue, calls);
@@ -87,8 +90,14 @@ function replay(balances: number[], report: RunReport, draws: readonly (Value | 
   return { results, errors: errors.sort((a, b) => a[0] - b[0]), children: children.sort(), heap: heap.snapshot() };
 }
 
-async function checkAgainstReplay(balances: number[], calls: Call[], runSeed: number, batchSize: number): Promise<RunReport> {
-  const { report, heap } = await runUnordered(balances, calls, runSeed, batchSize);
+async function checkAgainstReplay(
+  balances: number[],
+  calls: Call[],
+  runSeed: number,
+  batchSize: number,
+  isolation: Isolation,
+): Promise<RunReport> {
+  const { report, heap } = await runUnordered(balances, calls, runSeed, batchSize, isolation);
   const draws = await randomDraws(balances, calls, runSeed);
   const all = Array.from({ length: report.tasks }, (_, i) => i);
   const failed = report.errors.map((e) => e.index);
@@ -118,19 +127,23 @@ describe('unordered PgQueue equals a replay in serial order', () => {
       fc.array(callArb(), { minLength: 1, maxLength: 40 }),
       fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       fc.constantFrom(1, 4, 32),
+      fc.constantFrom<Isolation>('serializable', 'read committed'),
     ],
     { seed, numRuns },
-  )(`results, errors, children and heap (seed ${seed})`, async (balances, calls, runSeed, batchSize) => {
-    await checkAgainstReplay(balances, calls, runSeed, batchSize);
+  )(`results, errors, children and heap (seed ${seed})`, async (balances, calls, runSeed, batchSize, isolation) => {
+    await checkAgainstReplay(balances, calls, runSeed, batchSize, isolation);
   });
 
-  test('many conflicting transfers: replay agrees and the sum is conserved (the property is not vacuous)', async () => {
-    const calls: Call[] = [];
-    for (let i = 0; i < 300; i++) calls.push(['transfer', i % 6, (i * 5 + 1) % 6, 1 + (i % 7)]);
-    calls.push(['hit', 2], ['increment', 3], ['withdrawOrThrow', 1, 10_000, false], ['audit']);
-    const report = await checkAgainstReplay([100, 100, 100, 100, 100, 100], calls, 7, 8);
-    expect(report.aborts).toBeGreaterThan(0);
-    const sum = (report.results[report.tasks - 1] as { sum: number }).sum;
-    expect(sum).toBe(600);
-  });
+  test.each<Isolation>(['serializable', 'read committed'])(
+    'many conflicting transfers (%s): replay agrees and the sum is conserved (the property is not vacuous)',
+    async (isolation) => {
+      const calls: Call[] = [];
+      for (let i = 0; i < 300; i++) calls.push(['transfer', i % 6, (i * 5 + 1) % 6, 1 + (i % 7)]);
+      calls.push(['hit', 2], ['increment', 3], ['withdrawOrThrow', 1, 10_000, false], ['audit']);
+      const report = await checkAgainstReplay([100, 100, 100, 100, 100, 100], calls, 7, 8, isolation);
+      expect(report.aborts).toBeGreaterThan(0);
+      const sum = (report.results[report.tasks - 1] as { sum: number }).sum;
+      expect(sum).toBe(600);
+    },
+  );
 });

@@ -36,6 +36,8 @@ import {
   S_LIVE_VERSIONS,
   S_READ_ONLY,
   S_SNAPSHOT,
+  S_COMMIT_STATE,
+  S_LAST_VERSION,
   S_STATE,
   S_THREAD,
   SLOT_BYTES,
@@ -430,6 +432,8 @@ function claimSlot(mem: Memory): number {
   for (let s = 0; s < max; s++) {
     if (Atomics.compareExchange(i32, slotOffset(s, S_STATE) >> 2, 0, 1) !== 0) continue;
     i32[slotOffset(s, S_THREAD) >> 2] = ownThreadId;
+    i32[slotOffset(s, S_COMMIT_STATE) >> 2] = 0; // no commit, none made yet (recovery.ts)
+    mem.f64[slotOffset(s, S_LAST_VERSION) >> 3] = 0;
     Atomics.store(mem.big, slotOffset(s, S_SNAPSHOT) >> 3, NO_SNAPSHOT);
     for (;;) {
       const high = Atomics.load(i32, H_SLOT_HIGH >> 2);

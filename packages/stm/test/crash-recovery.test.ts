@@ -73,6 +73,10 @@ describe.each([false, true])('direct mode %s', (direct) => {
     expect(more).toEqual([]);
     expect(recovery!.commit).toBe(EXPECTED[step - 1]);
     expect(recovery!.tag).toBeGreaterThanOrEqual(1);
+    // The last commit the dead thread made: the interrupted one if rolled forward, else the one before.
+    const lastTag = recovery!.commit === 'rolled-forward' ? recovery!.tag : recovery!.tag - 1;
+    if (lastTag === 0) expect(recovery!.lastCommit).toBeUndefined();
+    else expect(recovery!.lastCommit?.tag).toBe(lastTag);
     await healthy;
 
     const accounts = heap.tarray('accounts');

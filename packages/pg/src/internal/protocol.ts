@@ -22,6 +22,7 @@ export interface WorkerData {
   onError: 'stop' | 'continue';
   maxAttempts: number;
   dropChildren: boolean;
+  isolation: 'serializable' | 'read committed';
 }
 
 /** A task as a worker gets it. */
@@ -57,7 +58,16 @@ export interface TaskOutcome {
 }
 
 export type WorkerReply =
-  | { type: 'done'; chunk: number; outcomes: TaskOutcome[]; aborts: number; warnings: string[]; stopped: boolean }
+  | {
+      type: 'done';
+      chunk: number;
+      outcomes: TaskOutcome[];
+      aborts: number;
+      /** Statements re-sent after a serialization failure or deadlock (40001/40P01). */
+      retries: number;
+      warnings: string[];
+      stopped: boolean;
+    }
   | { type: 'fatal'; chunk: number; error: SerializedError }
   | { type: 'ready' }
   | { type: 'closed' };

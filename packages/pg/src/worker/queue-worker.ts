@@ -36,6 +36,8 @@ let client: pg.Client | null = null;
 /** Fault injection for tests: AME_PG_FAULT=lose-commit-reply drops the reply of each worker's first commit. */
 let loseCommitReply = process.env.AME_PG_FAULT === 'lose-commit-reply';
 let warnings: string[] = [];
+/** Statements re-sent after 40001/40P01 in the current chunk. */
+let retries = 0;
 let reconnects = 0;
 
 let closing = false;
@@ -48,7 +50,9 @@ async function connection(): Promise<pg.Client> {
     if (client === c) client = null;
   });
   await c.connect();
-  await c.query(`SET default_transaction_isolation = 'serializable'`);
+  await c.query(
+    `SET default_transaction_isolation = '${data.isolation === 'read committed' ? 'read committed' : 'serializable'}'`,
+  );
   if (closing) {
     await c.end().catch(() => {});
     throw new FatalError('the queue is closing');
@@ -82,6 +86,7 @@ async function query(what: string, text: string, values?: unknown[]): Promise<un
     } catch (error) {
       const e = error as { code?: string; message?: string };
       if (e.code && RETRY_STATES.has(e.code)) {
+        retries++;
         await sleep(backoffMs(attempt + 1));
         continue;
       }
@@ -302,6 +307,7 @@ function finish(g: Pending, seq: number, outcomes: TaskOutcome[]): void {
 /** Runs one chunk to the end; its outcomes in commit order. */
 async function runChunk(msg: ChunkMessage): Promise<WorkerReply> {
   warnings = [];
+  retries = 0;
   let aborts = 0;
   const outcomes: TaskOutcome[] = [];
   let pending: Pending[] = [];
@@ -379,7 +385,7 @@ async function runChunk(msg: ChunkMessage): Promise<WorkerReply> {
   }
   if (stopped && msg.ordered) Atomics.store(control, STOP, 1);
   if (msg.ordered) passTurn(msg.chunk);
-  return { type: 'done', chunk: msg.chunk, outcomes, aborts, warnings, stopped };
+  return { type: 'done', chunk: msg.chunk, outcomes, aborts, retries, warnings, stopped };
 }
 
 /**

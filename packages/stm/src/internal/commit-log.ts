@@ -23,6 +23,8 @@ import {
   LOG_ENTRY_BYTES,
   S_COMMIT_LOG,
   S_COMMIT_STATE,
+  S_LAST_TAG,
+  S_LAST_VERSION,
   slotOffset,
 } from './layout.js';
 
@@ -40,6 +42,7 @@ export class CommitLog {
   private base = 0;
   private readonly stateIndex: number;
   private readonly logIndex: number;
+  private readonly lastVersionIndex: number;
 
   constructor(
     private readonly mem: Memory,
@@ -49,6 +52,7 @@ export class CommitLog {
   ) {
     this.stateIndex = slotOffset(slot, S_COMMIT_STATE) >> 2;
     this.logIndex = slotOffset(slot, S_COMMIT_LOG) >> 2;
+    this.lastVersionIndex = slotOffset(slot, S_LAST_VERSION) >> 3;
   }
 
   /** Makes room for `n` entries (step a: may throw HeapFullError, nothing locked yet). */
@@ -123,5 +127,13 @@ export class CommitLog {
 
   setState(state: number): void {
     this.mem.i32[this.stateIndex] = state;
+  }
+
+  /** Step i: the commit is complete; remember it as this slot's last (tag, wv), then IDLE. */
+  done(tag: number, wv: number): void {
+    const i32 = this.mem.i32;
+    i32[this.stateIndex + ((S_LAST_TAG - S_COMMIT_STATE) >> 2)] = tag;
+    this.mem.f64[this.lastVersionIndex] = wv;
+    i32[this.stateIndex] = COMMIT_IDLE;
   }
 }

@@ -14,7 +14,7 @@
  *  f. copy each cell's current value into its version record; state PUBLISHING.
  *  g. overwrite each cell with its new value at version wv, linking the record (T5).
  *  h. state UNLOCKING; trim each cell's chain (T6) and unlock it with sequence + 1.
- *  i. state IDLE.
+ *  i. the slot's LAST_TAG and LAST_VERSION name this commit; state IDLE.
  *
  * ## Invariants
  *  T3. Commit locks are taken in ascending cell address and held only for the bounded
@@ -35,7 +35,9 @@
  * observed through the worker's exit event, which orders the dead thread's stores before
  * it). Who repairs: whoever learns of the death (the pool's main thread, calling
  * `Heap.recover(threadId)`), while other threads keep running:
- *  C1. IDLE: nothing to do (the commit had not started, or had finished).
+ *  C1. IDLE: nothing to do (the commit had not started, or had finished: then LAST_TAG and
+ *      LAST_VERSION name it, so a scheduler can tell a task that committed just before
+ *      its thread died from one that did not).
  *  C2. LOCKING (steps b-f): no cell was changed. Every logged cell still locked by ~slot
  *      is unlocked; the commit did not happen. A gap in the clock (wv taken, never
  *      published) is harmless: T4's shortcut needs wv == S + 1, which a gap only makes
@@ -53,7 +55,7 @@
  *
  * ## Fault injection
  * With AME_FAULT=commit-exit:<p>, a worker exits with probability p at each step marked
- * `commitFault(n)`: 1 logged, not locked; 2 first lock held; 3 all locked, wv taken;
+ * `faultPoint('commit-exit', n)`: 1 logged, not locked; 2 first lock held; 3 all locked, wv taken;
  * 4 validated, records written; 5 first cell overwritten; 6 all overwritten, none
  * unlocked; 7 first cell unlocked; 8 all unlocked, state not yet IDLE.
  *
@@ -62,7 +64,7 @@
  */
 import { ClockExhaustedError } from '../errors.js';
 import { COMMIT_IDLE, COMMIT_PUBLISHING, COMMIT_UNLOCKING } from './commit-log.js';
-import { commitFault, FAULTS } from './fault.js';
+import { FAULTS, faultPoint } from '../fault.js';
 import {
   C_CHAIN,
   C_NUM,
@@ -137,7 +139,7 @@ export function commitUpdate(tx: Transaction): boolean {
     log.setRecord(k, record, i32[ci + (C_WRITER >> 2)]!);
   }
   log.setState(COMMIT_PUBLISHING);
-  if (FAULTS) commitFault(4);
+  if (FAULTS) faultPoint('commit-exit', 4);
 
   // g. Overwrite every cell at wv, still locked (T5).
   const tag = tx.tag;
@@ -157,10 +159,10 @@ export function commitUpdate(tx: Transaction): boolean {
     f64[cf + (C_VERSION >> 3)] = wv;
     i32[ci + (C_CHAIN >> 2)] = records[ent]!;
     i32[ci + (C_WRITER >> 2)] = tag;
-    if (FAULTS && k === 0) commitFault(5);
+    if (FAULTS && k === 0) faultPoint('commit-exit', 5);
   }
   log.setState(COMMIT_UNLOCKING);
-  if (FAULTS) commitFault(6);
+  if (FAULTS) faultPoint('commit-exit', 6);
 
   // h. Trim (T6) and unlock with a new sequence: the commit becomes visible (C4 from here).
   let kept = 0;
@@ -168,11 +170,11 @@ export function commitUpdate(tx: Transaction): boolean {
     const ent = order[k]!;
     kept += 1 - tx.reclaimer.trim(records[ent]!);
     Atomics.store(i32, writes.cells[ent]! >> 2, (seqs[ent]! + 1) & 0x7fffffff); // T5: publish; unlock (T3)
-    if (FAULTS && k === 0) commitFault(7);
+    if (FAULTS && k === 0) faultPoint('commit-exit', 7);
   }
-  if (FAULTS) commitFault(8);
+  if (FAULTS) faultPoint('commit-exit', 8);
   // i.
-  log.setState(COMMIT_IDLE);
+  log.done(tag, wv);
   const slotF64 = slotOffset(tx.slot, 0) >> 3;
   f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! += kept;
   f64[slotF64 + (S_COMMITS >> 3)]! += 1;
@@ -220,7 +222,7 @@ export function commitDirect(tx: Transaction): boolean {
     );
   }
   log.setState(COMMIT_PUBLISHING);
-  if (FAULTS) commitFault(4);
+  if (FAULTS) faultPoint('commit-exit', 4);
   // g.
   for (let k = 0; k < n; k++) {
     const ent = order[k]!;
@@ -236,17 +238,17 @@ export function commitDirect(tx: Transaction): boolean {
     f64[cf + (C_VERSION >> 3)] = wv;
     i32[ci + (C_WRITER >> 2)] = tx.tag;
     i32[ci + (C_CHAIN >> 2)] = 0;
-    if (FAULTS && k === 0) commitFault(5);
+    if (FAULTS && k === 0) faultPoint('commit-exit', 5);
   }
   log.setState(COMMIT_UNLOCKING);
-  if (FAULTS) commitFault(6);
+  if (FAULTS) faultPoint('commit-exit', 6);
   // h. Unlock, then free what the old values held (no reader may see them: direct mode).
   for (let k = 0; k < n; k++) {
     Atomics.store(i32, writes.cells[order[k]!]! >> 2, (seqs[order[k]!]! + 1) & 0x7fffffff);
-    if (FAULTS && k === 0) commitFault(7);
+    if (FAULTS && k === 0) faultPoint('commit-exit', 7);
   }
-  if (FAULTS) commitFault(8);
-  log.setState(COMMIT_IDLE);
+  if (FAULTS) faultPoint('commit-exit', 8);
+  log.done(tx.tag, wv);
   let freed = 0;
   for (let k = 0; k < n; k++) {
     const kind = writes.kinds[order[k]!]!;
@@ -273,15 +275,15 @@ function lockAndStamp(tx: Transaction, n: number, versioned: boolean): number {
   const log = tx.log;
   writes.sortedOrder(order, seqs);
   log.begin(writes.cells, order, n, tx.tag);
-  if (FAULTS) commitFault(1);
+  if (FAULTS) faultPoint('commit-exit', 1);
   for (let k = 0; k < n; k++) {
     const seq = lockCell(tx, writes.cells[order[k]!]!);
     seqs[order[k]!] = seq;
     log.setSeq(k, seq);
-    if (FAULTS && k === 0) commitFault(2);
+    if (FAULTS && k === 0) faultPoint('commit-exit', 2);
   }
   const wv = Number(Atomics.add(tx.mem.big, CLOCK_INDEX, 1n)) + 1;
-  if (FAULTS) commitFault(3);
+  if (FAULTS) faultPoint('commit-exit', 3);
   if (wv > Number.MAX_SAFE_INTEGER) {
     unlockUnchanged(tx, n);
     freeUnpublished(tx, n, versioned);

@@ -35,7 +35,9 @@
  * |  64 | i32[NUM_CLASSES] | FREE_HEADS: free-list heads per size class | owner | plain      |
  * | 136 | i32  | COMMIT_STATE: where a commit is (commit.ts C1-C4) | owner     | plain         |
  * | 140 | i32  | COMMIT_LOG: the slot's commit log block, 0 none | owner       | plain         |
- * COMMIT_STATE and COMMIT_LOG are read by another thread only after the owner died
+ * | 144 | i32  | LAST_TAG: tag of the owner's last update commit | owner       | plain         |
+ * | 152 | f64  | LAST_VERSION: its commit version, 0 none        | owner       | plain         |
+ * COMMIT_STATE, COMMIT_LOG and LAST_* are read by another thread only after the owner died
  * (recovery.ts). Statistics are owner-written plain f64s: a reader in stats() may see a slightly old
  * figure, never a figure that is wrong once the owner is quiet.
  *
@@ -119,6 +121,8 @@ export const S_FREE_BYTES = 56;
 export const S_FREE_HEADS = 64;
 export const S_COMMIT_STATE = 136;
 export const S_COMMIT_LOG = 140;
+export const S_LAST_TAG = 144;
+export const S_LAST_VERSION = 152;
 
 /** BigInt64 value of S_SNAPSHOT when the slot runs no transaction. */
 export const NO_SNAPSHOT = -1n;

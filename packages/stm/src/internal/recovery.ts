@@ -38,6 +38,8 @@ import {
   S_COMMIT_STATE,
   S_FREE_BYTES,
   S_FREE_HEADS,
+  S_LAST_TAG,
+  S_LAST_VERSION,
   S_SNAPSHOT,
   S_STATE,
   S_THREAD,
@@ -55,6 +57,12 @@ export interface SlotRecovery {
   tag: number;
   /** Cells unlocked. */
   unlocked: number;
+  /**
+   * The last update commit the thread made, counting one rolled forward here: its tag and
+   * commit version; undefined if it made none. A scheduler compares it with the task the
+   * thread was running to know whether that task's writes are in the heap.
+   */
+  lastCommit: { tag: number; version: number } | undefined;
 }
 
 /** Slots attached by `threadId` (S_STATE 1, S_THREAD threadId). */
@@ -77,7 +85,14 @@ export function recoverSlot(mem: Memory, slot: number): SlotRecovery {
   const mine = ~slot;
   const state = i32[slotOffset(slot, S_COMMIT_STATE) >> 2]!;
   const block = i32[slotOffset(slot, S_COMMIT_LOG) >> 2]!;
-  const result: SlotRecovery = { slot, commit: 'none', tag: -1, unlocked: 0 };
+  const lastVersion = f64[slotOffset(slot, S_LAST_VERSION) >> 3]!;
+  const result: SlotRecovery = {
+    slot,
+    commit: 'none',
+    tag: -1,
+    unlocked: 0,
+    lastCommit: lastVersion > 0 ? { tag: i32[slotOffset(slot, S_LAST_TAG) >> 2]!, version: lastVersion } : undefined,
+  };
   if (state !== COMMIT_IDLE && block !== 0) {
     mem.ensure(block + L_ENTRIES);
     const n = i32[(block + L_COUNT) >> 2]!;
@@ -107,11 +122,17 @@ export function recoverSlot(mem: Memory, slot: number): SlotRecovery {
           : state === COMMIT_UNLOCKING
             ? 'rolled-forward'
             : 'none';
+    if (state === COMMIT_UNLOCKING && n > 0) {
+      // C4: every logged cell holds the commit's version.
+      const first = i32[(block + L_ENTRIES + LE_CELL) >> 2]!;
+      result.lastCommit = { tag: result.tag, version: f64[(first + C_VERSION) >> 3]! };
+    }
     i32[slotOffset(slot, S_COMMIT_STATE) >> 2] = COMMIT_IDLE;
   }
   // The log block and the free lists are dropped (leaked): the owner may have died while
   // changing a free list, so nothing on them can be trusted.
   i32[slotOffset(slot, S_COMMIT_LOG) >> 2] = 0;
+  f64[slotOffset(slot, S_LAST_VERSION) >> 3] = 0;
   for (let c = 0; c < NUM_CLASSES; c++) i32[(slotOffset(slot, S_FREE_HEADS) >> 2) + c] = 0;
   f64[slotOffset(slot, S_FREE_BYTES) >> 3] = 0;
   Atomics.compareExchange(i32, H_DIR_LOCK >> 2, slot + 1, 0);
