@@ -10,7 +10,7 @@ import { dispatchExecutors, measureDispatch, type DispatchRow } from './overhead
 import { measureMemory, type MemoryResult } from './overheads/memory.js';
 import { runMicro, type MicroResult } from './overheads/micro.js';
 import { listing, selectExecutors, selectVariants } from './plan.js';
-import { progress } from './progress.js';
+import { type Progress, progress } from '@ame/check/terminal';
 import { writeReport } from './report/files.js';
 import type { BenchReport } from './report/model.js';
 import { dispatchTable, microTable, targetsTable, variantTable } from './report/table.js';
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     const reps = firstRepsOf(options, v);
     return n + (reps > 0 ? queues * (reps + 1) : 0);
   }, 0);
-  const bar = progress(variants.length * executors.length * (options.reps + warmups) + firstSteps + overheadSteps);
+  const bar = steps(variants.length * executors.length * (options.reps + warmups) + firstSteps + overheadSteps);
 
   let micro: MicroResult | undefined;
   let dispatch: DispatchRow[] | undefined;
@@ -122,3 +122,23 @@ main().then(
     process.exit(2);
   },
 );
+
+/**
+ * One progress bar over every run of the plan (warm-ups included), showing what runs now;
+ * `step(label)` advances it. Without a terminal (CI, pipes, turbo), only the tables are printed.
+ */
+function steps(total: number): Progress & { step(label: string): void } {
+  const bar = progress({
+    format: ' {bar} {percentage}% | {value}/{total} runs | ETA {eta_formatted} | {label}',
+    total,
+    payload: { label: 'starting' },
+    stream: process.stdout.isTTY ? process.stderr : process.stdout, // no bar when stdout is piped
+  });
+  let done = -1;
+  return Object.assign(bar, {
+    step(label: string) {
+      done++;
+      bar.update(Math.min(done, total), { label: label.length > 70 ? `${label.slice(0, 67)}...` : label });
+    },
+  });
+}

@@ -5,10 +5,9 @@
  */
 import os from 'node:os';
 import { GilQueue, SequentialQueue } from '@ame/gil';
+import { markdownTable, progress } from '@ame/check/terminal';
 import { Heap } from '@ame/stm';
 import { TransactionQueue, taskModule, type RunReport, type TaskContext } from '@ame/transaction';
-import { progress } from './progress.js';
-import { table } from './table.js';
 import { placeOrder } from './tasks.js';
 import { difference, replay, type Outcome } from './verdict.js';
 import { HOT_PRODUCTS, PRODUCTS, brokenInvariants, orders, restockCall, setup } from './workload.js';
@@ -62,7 +61,9 @@ async function run(executor: Executor): Promise<Run> {
   const heap = Heap.create();
   setup(heap);
   const queue = executor.queue(heap);
-  const bar = progress(executor.name);
+  const label = executor.name.padEnd(14);
+  const bar = progress({ format: `  ${label} {bar} {value}/{total} tasks`, stream: process.stdout, keep: true });
+  let done = { finished: 0, total: 0 };
   try {
     // Workers started with the queue; wait until they are warm, then a warm-up batch
     // (module import, JIT of the tasks): read-only quotes, state unchanged.
@@ -70,10 +71,19 @@ async function run(executor: Executor): Promise<Run> {
     for (const order of day.slice(0, WARM_UP)) queue.add(tasks.quote, ...order);
     await queue.run();
     for (const order of day) queue.add(tasks.placeOrder, ...order);
-    const report = await queue.run({ onProgress: bar.onProgress });
+    const report = await queue.run({
+      onProgress: (p) => {
+        done = p;
+        bar.setTotal(p.total);
+        bar.update(p.finished);
+      },
+    });
+    done = { finished: report.tasks, total: report.tasks };
+    bar.update(report.tasks);
     return { report, results: report.results, state: heap.snapshot() };
   } finally {
     bar.stop();
+    if (!bar.interactive) console.log(`  ${label} ${done.finished}/${done.total} tasks done`); // a log: one line per run
     await queue.close();
   }
 }
@@ -121,7 +131,7 @@ const rows = executors.map((executor, i) => {
   ];
 });
 const header = ['executor', 'time (ms)', 'speed-up', 'commits', 'aborts', 'top conflict keys', 'same result as sequential'];
-console.log(`\n${table(header, rows)}\n`);
+console.log(`\n${markdownTable(header, rows)}\n`);
 console.log('speed-up: sequential time / this time. yes (exact): same heap and results as sequential.');
 console.log("yes (in commit order): same heap and results as a sequential replay of the run's commit order,");
 console.log("and the shop's invariants hold (units on shelf + sold = initial + restocked, revenue = sum of sales ...).");

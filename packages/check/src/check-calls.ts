@@ -3,9 +3,9 @@
  * helper for a serializability property in a user's own test suite.
  */
 import { NotSerializableError } from './errors.js';
+import type { CallsVerdict } from './results.js';
 import { findNondeterminism } from './determinism.js';
-import type { Difference } from './compare.js';
-import { type Coverage, coverageOf } from './coverage.js';
+import { coverageOf } from './coverage.js';
 import { resolveModes, type Mode } from './executors.js';
 import { formatCallsVerdict } from './format.js';
 import { runMode } from './run-record.js';
@@ -25,24 +25,6 @@ export interface CheckOptions {
   chaos?: boolean;
   /** Run on this session's kept heaps and queues instead of fresh ones per run (see session.ts). */
   session?: CheckSession;
-}
-
-/** The outcome of checking one task list. */
-export interface CallsVerdict {
-  /** True if every mode's run is serializable. */
-  readonly ok: boolean;
-  readonly calls: readonly Call[];
-  readonly seed: number;
-  /** One verdict per mode, in the order of `modes`. */
-  readonly verdicts: readonly Verdict[];
-  /** How many of the runs conflicted, with which keys. */
-  readonly coverage: Coverage;
-  /**
-   * Set when a run failed its checks and the sequential oracle disagreed with itself on
-   * the same calls: a task is not deterministic (named here), so the failure is the
-   * workload's, not the executor's.
-   */
-  readonly nondeterministic?: Difference;
 }
 
 /**
@@ -98,3 +80,5 @@ export async function assertSerializable(
   if (!verdict.ok) throw new NotSerializableError(formatCallsVerdict(verdict), verdict);
   return verdict;
 }
+
+export type { CallsVerdict } from './results.js';

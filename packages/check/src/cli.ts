@@ -3,8 +3,8 @@
  * ame-check: fuzz a workload for serializability, or replay a recorded failure.
  *
  *   ame-check fuzz <workload> [--runs N] [--seed S] [--path P] [--modes unordered,ordered]
- *                             [--workers W] [--out DIR] [--quiet] [--chaos] [--bench]
- *   ame-check replay <file> [--workload PATH]
+ *                             [--workers W] [--out DIR] [--quiet] [--chaos] [--bench] [--json]
+ *   ame-check replay <file> [--workload PATH] [--json]
  *
  * Exit codes: 0 serializable (or the replay did not reproduce), 1 counterexample found
  * (including a non-deterministic task, named in the message), 2 usage or workload error.
@@ -14,9 +14,10 @@ import { parseArgs } from 'node:util';
 import { MODE_NAMES, type ModeName } from './executors.js';
 import { formatReplayResult } from './format.js';
 import { benchFuzz, formatBench } from './bench.js';
-import { type FuzzOptions, fuzz } from './fuzz.js';
-import { ProgressBar } from './internal/progress-bar.js';
+import { type FuzzOptions, type FuzzProgress, fuzz } from './fuzz.js';
+import { jsonReport } from './json-report.js';
 import { replayFailure } from './replay-failure.js';
+import { type Progress, progress } from './terminal.js';
 
 const USAGE = `usage:
   ame-check fuzz <workload> [options]   fuzz a workload module for serializability
@@ -32,8 +33,13 @@ fuzz options:
   --quiet           no progress bar
   --chaos           seeded pauses at task start and before commit in unordered runs
   --bench           measure checked runs/s: fresh queues per run (old) vs kept queues
+  --json            print the result as JSON (FuzzResult) instead of the summary; no progress
 replay options:
-  --workload PATH   the workload module, if it moved since the file was written
+  --workload PATH   the workload module, if it moved since the file was written (task modules
+                    beside it move along)
+  --json            print the result as JSON (ReplayResult)
+
+workloads may be TypeScript (.ts): Node >= 22.18 strips the types, older versions need tsx installed
 
 exit codes: 0 serializable, 1 counterexample (or a non-deterministic task), 2 usage or workload error`;
 
@@ -54,6 +60,7 @@ function parseCliArgs(argv: string[]) {
       quiet: { type: 'boolean' },
       chaos: { type: 'boolean' },
       bench: { type: 'boolean' },
+      json: { type: 'boolean' },
       workload: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -92,7 +99,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (values.path !== undefined && values.seed === undefined) throw new UsageError('--path needs the --seed it was found with');
     if (values.path !== undefined && values.bench) throw new UsageError('--bench measures a search: no --path');
-    const bar = values.quiet || values.bench ? undefined : new ProgressBar();
+    if (values.json && values.bench) throw new UsageError('--bench prints a table: no --json');
+    const json = values.json === true;
+    const runs = values.runs !== undefined ? integer('--runs', values.runs, 1) : undefined;
+    const bar = values.quiet || values.bench || json ? undefined : fuzzProgress(runs ?? 100);
     const bench = async (o: FuzzOptions): Promise<{ ok: boolean }> => {
       console.log(formatBench(await benchFuzz(o)));
       return { ok: true };
@@ -100,28 +110,60 @@ async function main(argv: string[]): Promise<number> {
     const run = values.bench ? bench : fuzz;
     const result = await run({
       workload: target,
-      ...(values.runs !== undefined ? { runs: integer('--runs', values.runs, 1) } : {}),
+      ...(runs !== undefined ? { runs } : {}),
       ...(values.seed !== undefined ? { seed: integer('--seed', values.seed, -(2 ** 31)) } : {}),
       ...(values.path !== undefined ? { path: values.path } : {}),
       ...(modes ? { modes: modes as ModeName[] } : {}),
       ...(values.workers !== undefined ? { workers: integer('--workers', values.workers, 1) } : {}),
       ...(values.out !== undefined ? { replayDir: values.out } : {}),
       ...(values.chaos ? { chaos: true } : {}),
-      ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
-      log: (text) => {
-        bar?.done();
-        console.log(text);
-      },
+      ...(bar
+        ? {
+            onProgress: (p: FuzzProgress) => {
+              bar.setTotal(p.runs);
+              bar.update(Math.min(p.run, p.runs), {
+                phase: p.phase,
+                shrinks: p.shrinks,
+                extra: p.phase === 'shrinking' ? `  counterexample! shrinking: ${p.shrinks} candidates` : '',
+              });
+            },
+          }
+        : {}),
+      log: json
+        ? false
+        : (text) => {
+            bar?.stop();
+            console.log(text);
+          },
     });
+    if (json) console.log(jsonReport(result));
     return result.ok ? 0 : 1;
   }
   if (command === 'replay') {
     if (!target) throw new UsageError('replay needs a replay file: ame-check replay ./ame-failure-42.json');
     const result = await replayFailure(target, values.workload !== undefined ? { workload: values.workload } : {});
-    console.log(formatReplayResult(result));
+    console.log(values.json ? jsonReport(result) : formatReplayResult(result));
     return result.reproduced ? 1 : 0;
   }
   throw new UsageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
+}
+
+/** The fuzz's bar on a terminal; on a pipe or CI log, a plain line every 10% (and every 10 shrink candidates). */
+function fuzzProgress(runs: number): Progress {
+  let lastTenth = -1;
+  return progress({
+    format: '[{bar}] {value}/{total} task lists  {duration_formatted}{extra}',
+    total: runs,
+    payload: { extra: '' },
+    plain: (run, runs, payload) => {
+      const shrinking = payload.phase === 'shrinking';
+      const shrinks = Number(payload.shrinks ?? 0);
+      const tenth = shrinking ? 11 + Math.floor(shrinks / 10) : Math.floor((10 * run) / runs);
+      if (tenth === lastTenth) return undefined;
+      lastTenth = tenth;
+      return shrinking ? `shrinking: ${shrinks} candidates tried` : `${run}/${runs} task lists`;
+    },
+  });
 }
 
 function integer(flag: string, text: string, min: number): number {

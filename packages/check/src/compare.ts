@@ -39,6 +39,9 @@ export type DifferenceKind =
   | 'nondeterministic';
 
 /** One difference, with the run's value (`actual`) and sequential execution's (`expected`). */
+/** What makes the sequential oracle disagree with itself (see determinism.ts). */
+export type NondeterminismCause = 'Math.random' | 'clock' | 'Math.random and clock' | 'module state' | 'unknown';
+
 export interface Difference {
   readonly kind: DifferenceKind;
   /** The task that differs, if it is about a task. */
@@ -49,6 +52,8 @@ export interface Difference {
   readonly expected?: unknown;
   /** The difference in one sentence. */
   readonly message: string;
+  /** For `nondeterministic`: what findNondeterminism found makes the oracle disagree with itself. */
+  readonly cause?: NondeterminismCause;
 }
 
 /** Names a task by index from the run's calls. */

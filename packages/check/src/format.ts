@@ -3,11 +3,9 @@
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CallsVerdict } from './check-calls.js';
 import { formatCoverageLines, formatRunConflicts } from './coverage.js';
 import { MODE_NAMES } from './executors.js';
-import type { FuzzResult } from './fuzz.js';
-import type { ReplayResult } from './replay-failure.js';
+import type { CallsVerdict, FuzzResult, ReplayResult } from './results.js';
 import { showCall } from './internal/show.js';
 import type { Verdict } from './verdict.js';
 import type { Call } from './workload.js';
@@ -16,7 +14,7 @@ import type { Call } from './workload.js';
 export function formatVerdict(verdict: Verdict, indent = ''): string {
   const lines: string[] = [];
   const r = verdict.record;
-  const head = `mode ${verdict.mode} (${r.workers} worker${r.workers === 1 ? '' : 's'}, queue seed ${r.seed}): ${verdict.ok ? 'serializable' : 'NOT serializable'}`;
+  const head = `mode ${verdict.mode} (${r.workers} worker${r.workers === 1 ? '' : 's'}, queue seed ${r.seed}): ${verdictWords(verdict)}`;
   lines.push(head);
   if (r.aborts !== undefined) lines.push(`  concurrency: ${formatRunConflicts(r)}`);
   if (verdict.differences.length > 0) {
@@ -33,6 +31,17 @@ export function formatVerdict(verdict: Verdict, indent = ''): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
+/** The verdict in words: whose fault a failure is. */
+function verdictWords(verdict: Verdict): string {
+  if (verdict.ok) return 'serializable';
+  if (verdict.problem === 'invariant')
+    return "serializable, but the tasks break the workload's invariant in sequential execution too (the workload's bug, not the executor's)";
+  const against = verdict.ordered ? 'SequentialQueue in add order' : "a sequential run in the run's own serial order";
+  if (verdict.differences.length === 0) return 'NOT serializable: no sequential order explains its history (a dependency cycle)';
+  const cycle = verdict.anomaly ? ', and no sequential order explains its history (a dependency cycle)' : '';
+  return `NOT serializable: the parallel run differs from ${against}${cycle}`;
+}
+
 /** A task list as numbered lines. */
 export function formatCalls(calls: readonly Call[], indent = ''): string {
   return calls.map(([task, ...args], i) => `${indent}${String(i).padStart(3)}  ${showCall(task, args)}`).join('\n');
@@ -44,7 +53,14 @@ export function formatCallsVerdict(verdict: CallsVerdict): string {
   if (verdict.nondeterministic) {
     lines.push(`the workload is not deterministic: ${verdict.nondeterministic.message}`);
   } else {
-    lines.push(verdict.ok ? 'serializable' : 'not serializable');
+    const executorFault = verdict.verdicts.some((v) => v.problem === 'not-serializable');
+    lines.push(
+      verdict.ok
+        ? 'serializable'
+        : executorFault
+          ? 'not serializable'
+          : "the tasks break the workload's invariant in sequential execution too (not an executor bug)",
+    );
   }
   lines.push(`calls (queue seed ${verdict.seed}):`, formatCalls(verdict.calls, '  '));
   for (const v of verdict.verdicts) if (!v.ok || verdict.ok) lines.push(formatVerdict(v, '  '));
@@ -68,6 +84,11 @@ export function formatFuzzResult(result: FuzzResult): string {
   const lines: string[] = [];
   if (result.status === 'nondeterministic') {
     lines.push(`ame-check: ${name} is not deterministic, so it cannot be checked`, `  ${c.verdict.nondeterministic!.message}`);
+  } else if (result.status === 'invariant') {
+    lines.push(
+      `ame-check: ${name} breaks its own invariant when its tasks run one after another too, after ${result.runs} task lists (${seconds} s)`,
+      '  the parallel run equals sequential execution; the tasks or the invariant are wrong, not the executor',
+    );
   } else {
     lines.push(`ame-check: counterexample in mode ${c.failing?.mode ?? '?'} after ${result.runs} task lists (${seconds} s)`);
   }

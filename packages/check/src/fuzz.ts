@@ -14,14 +14,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { checkCalls, type CallsVerdict } from './check-calls.js';
+import { checkCalls } from './check-calls.js';
 import { resolveModes, type Executor, type Mode } from './executors.js';
 import { formatFuzzResult } from './format.js';
+import type { CallsVerdict, FuzzResult } from './results.js';
 import { writeReplayFile } from './replay-file.js';
-import type { Verdict } from './verdict.js';
-import { CoverageCounter, type Coverage } from './coverage.js';
+import { CoverageCounter } from './coverage.js';
 import { CheckSession } from './session.js';
-import { checkCallList, loadWorkload, type Call, type Workload, type WorkloadSource } from './workload.js';
+import { checkCallList, loadWorkload, type Workload, type WorkloadSource } from './workload.js';
 
 /** Options of fuzz(). */
 export interface FuzzOptions {
@@ -64,44 +64,6 @@ export interface FuzzProgress {
   readonly runs: number;
   /** Shrink candidates tried so far. */
   readonly shrinks: number;
-}
-
-/** A shrunk counterexample. */
-export interface Counterexample {
-  /** fast-check path: `fuzz({ seed, path })` (CLI `--seed S --path P`) goes straight to it. */
-  readonly path: string;
-  /** The shrunk task list. */
-  readonly calls: readonly Call[];
-  /** The queue seed of the failing run (ctx.random()). */
-  readonly queueSeed: number;
-  /** Shrink steps fast-check took. */
-  readonly shrinks: number;
-  /** The shrunk list checked in the failing modes. */
-  readonly verdict: CallsVerdict;
-  /** The first failing run's verdict (undefined if only non-determinism was found). */
-  readonly failing: Verdict | undefined;
-  /** The replay file's path (not written for non-determinism, or with replayDir null). */
-  readonly replayFile: string | undefined;
-}
-
-/** What fuzz() returns. */
-export interface FuzzResult {
-  /** True if every run was serializable. */
-  readonly ok: boolean;
-  /** `nondeterministic`: the workload's tasks are not deterministic (named in the counterexample). */
-  readonly status: 'serializable' | 'counterexample' | 'nondeterministic';
-  readonly workload: string;
-  readonly seed: number;
-  /** Task lists checked before the end or the first failure. */
-  readonly runs: number;
-  readonly modes: readonly string[];
-  readonly workers: number;
-  readonly durationMs: number;
-  /** Whether unordered runs had chaos pauses. */
-  readonly chaos: boolean;
-  /** How many of the runs checked while fuzzing (not shrinking) actually conflicted. */
-  readonly coverage: Coverage;
-  readonly counterexample?: Counterexample;
 }
 
 /** Thrown inside the property to carry a failing verdict to fast-check's report. */
@@ -246,7 +208,11 @@ async function search(
     result = {
       ...base,
       ok: false,
-      status: verdict.nondeterministic ? 'nondeterministic' : 'counterexample',
+      status: verdict.nondeterministic
+        ? 'nondeterministic'
+        : verdict.verdicts.every((v) => v.ok || v.problem === 'invariant')
+          ? 'invariant'
+          : 'counterexample',
       runs: details.numRuns,
       durationMs: performance.now() - started,
       counterexample: {
@@ -270,3 +236,5 @@ function checkInteger(name: string, value: number, min: number): number {
     throw new TypeError(`fuzz option ${name} must be an integer >= ${min}, got ${String(value)}`);
   return value;
 }
+
+export type { Counterexample, FuzzResult } from './results.js';

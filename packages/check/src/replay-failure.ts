@@ -6,8 +6,10 @@
  */
 import { resolve } from 'node:path';
 import type { Difference } from './compare.js';
-import { readReplayFile, type ReplayData } from './replay-file.js';
-import { checkRecord, type Verdict } from './verdict.js';
+import { readReplayFile } from './replay-file.js';
+import type { ReplayResult } from './results.js';
+import type { RunRecord } from './run-record.js';
+import { checkRecord } from './verdict.js';
 import { loadWorkload, type WorkloadSource } from './workload.js';
 
 /** Options of replayFailure. */
@@ -16,17 +18,17 @@ export interface ReplayFailureOptions {
   workload?: WorkloadSource;
 }
 
-/** The outcome of a replay. */
-export interface ReplayResult {
-  /** The replay file's absolute path. */
-  readonly file: string;
-  readonly data: ReplayData;
-  /** The recorded run checked again. */
-  readonly verdict: Verdict;
-  /** True if the recorded run still fails its checks. */
-  readonly reproduced: boolean;
-  /** True if the first difference (or the anomaly class) is the one recorded. */
-  readonly same: boolean;
+/**
+ * The record with its task modules moved along with the workload: the workload's own URL
+ * becomes the new one, and modules beside it (or below its folder) keep their place
+ * relative to it. Modules elsewhere (packages) stay as recorded.
+ */
+function moved(record: RunRecord, from: string, to: string): RunRecord {
+  const fromDir = new URL('.', from).href;
+  const toDir = new URL('.', to).href;
+  const relocate = (module: string): string =>
+    module === from ? to : module.startsWith(fromDir) ? toDir + module.slice(fromDir.length) : module;
+  return { ...record, tasks: record.tasks.map((call) => (call ? { ...call, module: relocate(call.module) } : call)) };
 }
 
 /**
@@ -40,8 +42,11 @@ export async function replayFailure(file: string, options: ReplayFailureOptions 
   const path = resolve(file);
   const data = await readReplayFile(path);
   const workload = await loadWorkload(options.workload ?? data.workload);
-  const verdict = await checkRecord(workload, data.record);
+  const record = workload.url === data.workload ? data.record : moved(data.record, data.workload, workload.url);
+  const verdict = await checkRecord(workload, record);
   const first = (list: readonly Difference[]): string | undefined => list[0]?.message;
   const same = first(verdict.differences) === first(data.found.differences) && verdict.anomaly?.kind === data.found.anomaly?.kind;
   return { file: path, data, verdict, reproduced: !verdict.ok, same };
 }
+
+export type { ReplayResult } from './results.js';

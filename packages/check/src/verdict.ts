@@ -7,7 +7,10 @@
  *    the run's serial order (commits and failures) must give the same.
  * 2. The dependency graph of the recorded history must be acyclic (anomaly.ts).
  *
- * Plus the workload's `invariant`, if it exports one, on the final heap.
+ * Plus the workload's `invariant`, if it exports one, on the final heap. When the run
+ * passes both checks and only the invariant fails, it fails on the sequential execution's
+ * heap too (checked, not assumed): the tasks or the invariant are wrong, not the executor,
+ * and the verdict says so (`problem: 'invariant'`) instead of "not serializable".
  */
 import type { TaskCall } from '@ame/pool';
 import { findAnomaly, type Anomaly } from './anomaly.js';
@@ -15,8 +18,8 @@ import { compareOutcomes, firstTaskDifference, type Difference } from './compare
 import { SEQUENTIAL } from './executors.js';
 import { show, showCall } from './internal/show.js';
 import { replaySerial } from './replay.js';
-import { runMode, type RunRecord } from './run-record.js';
-import type { Workload } from './workload.js';
+import { type Outcome, runMode, type RunRecord } from './run-record.js';
+import type { Snapshot, Workload } from './workload.js';
 
 /** The verdict on one run. */
 export interface Verdict {
@@ -25,6 +28,13 @@ export interface Verdict {
   readonly ordered: boolean;
   /** True if the run equals sequential execution, its history is acyclic and the invariant holds. */
   readonly ok: boolean;
+  /**
+   * What failed: `none`; `not-serializable` (the run differs from sequential execution, or
+   * its history has a cycle: the executor's fault); `invariant` (the run equals sequential
+   * execution and the workload's invariant fails on the sequential heap as well: the
+   * workload's own bug).
+   */
+  readonly problem: 'none' | 'not-serializable' | 'invariant';
   /**
    * How completely sequential equivalence was checked: `exact` (every task, the task count
    * and the heap), or `top-level-only` (the executor did not report its children's calls:
@@ -44,16 +54,18 @@ export async function checkRecord(workload: Workload, record: RunRecord): Promis
   const base = { mode: record.mode, ordered: record.ordered, record };
   if (record.failure) {
     const difference: Difference = { kind: 'run', message: `run() failed: ${record.failure.name}: ${record.failure.message}` };
-    return { ...base, ok: false, replay: 'exact', differences: [difference], anomaly: undefined };
+    return { ...base, ok: false, problem: 'not-serializable', replay: 'exact', differences: [difference], anomaly: undefined };
   }
   const anomaly = record.history ? findAnomaly(record.history, { startVersion: record.startVersion }) : undefined;
   const differences: Difference[] = [];
   const orderProblem = checkOrder(record);
   if (orderProblem) differences.push(orderProblem);
   let replay: Verdict['replay'] = 'exact';
+  let sequential: Outcome | undefined;
   if (record.ordered) {
     const expected = await runMode(workload, SEQUENTIAL, record.calls, { seed: record.seed, workers: 1 });
     const order = Array.from({ length: Math.max(record.taskCount, expected.taskCount) }, (_, i) => i);
+    sequential = expected;
     differences.push(
       ...compareOutcomes(record, expected, order, record.tasks.length >= expected.tasks.length ? record.tasks : expected.tasks),
     );
@@ -61,6 +73,7 @@ export async function checkRecord(workload: Workload, record: RunRecord): Promis
     const topLevel = record.calls.length;
     const expected = await replaySerial(workload, record.tasks, record.serialOrder, record.seed, { topLevel });
     if (expected.replayed.length === record.serialOrder.length) {
+      sequential = expected;
       differences.push(...compareOutcomes(record, expected, record.serialOrder, record.tasks));
       const children = childrenDifference(record.tasks.slice(topLevel), expected.children);
       if (children && !differences.some((d) => d.task)) differences.splice(0, 0, children);
@@ -71,9 +84,15 @@ export async function checkRecord(workload: Workload, record: RunRecord): Promis
       if (first) differences.push(first);
     }
   }
-  const invariant = checkInvariant(workload, record);
-  if (invariant) differences.push(invariant);
-  return { ...base, ok: differences.length === 0 && !anomaly, replay, differences, anomaly };
+  const invariant = checkInvariant(workload, record.snapshot);
+  if (invariant && differences.length === 0 && !anomaly && sequential && checkInvariant(workload, sequential.snapshot)) {
+    const how = record.ordered ? 'SequentialQueue, in add order' : `one after another in the run's serial order`;
+    const message = `the workload's invariant does not hold on the final heap, and it fails the same way when the tasks run ${how} (the run equals that sequential execution): a bug in the tasks or in the invariant, not in the executor: ${invariant.why}`;
+    return { ...base, ok: false, problem: 'invariant', replay, differences: [{ ...invariant.difference, message }], anomaly };
+  }
+  if (invariant) differences.push(invariant.difference);
+  const ok = differences.length === 0 && !anomaly;
+  return { ...base, ok, problem: ok ? 'none' : 'not-serializable', replay, differences, anomaly };
 }
 
 /**
@@ -115,15 +134,22 @@ function childrenDifference(run: readonly (TaskCall | undefined)[], replay: read
   return undefined;
 }
 
-function checkInvariant(workload: Workload, record: RunRecord): Difference | undefined {
+function checkInvariant(workload: Workload, snapshot: Snapshot): { difference: Difference; why: string } | undefined {
   if (!workload.invariant) return undefined;
   let outcome: unknown;
   try {
-    outcome = workload.invariant(structuredClone(record.snapshot));
+    outcome = workload.invariant(structuredClone(snapshot));
   } catch (error) {
     outcome = error instanceof Error ? `${error.name}: ${error.message}` : show(error);
   }
   if (outcome === undefined || outcome === true) return undefined;
   const why = outcome === false ? 'it returned false' : String(outcome);
-  return { kind: 'invariant', actual: outcome, message: `the workload's invariant does not hold on the final heap: ${why}` };
+  return {
+    why,
+    difference: {
+      kind: 'invariant',
+      actual: outcome,
+      message: `the workload's invariant does not hold on the final heap: ${why}`,
+    },
+  };
 }

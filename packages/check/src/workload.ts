@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Heap, encodeValue, type HeapOptions, type SnapshotValue, type Value } from '@ame/stm';
+import { importModule } from '@ame/pool/internal';
 import { WorkloadError } from './errors.js';
 
 /** One task call: the task's export name, then its arguments. */
@@ -68,7 +69,7 @@ export async function loadWorkload(source: WorkloadSource): Promise<Workload> {
   const url = toUrl(source);
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(url)) as Record<string, unknown>;
+    exports = await importModule(url); // .ts too: Node's type stripping or tsx, as task modules
   } catch (error) {
     const code = (error as { code?: string }).code;
     const problem =

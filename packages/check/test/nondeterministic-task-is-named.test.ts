@@ -41,3 +41,22 @@ describe('a non-deterministic task is named', () => {
     expect(verdict.nondeterministic).toBeUndefined();
   });
 });
+
+describe('the advice fits the cause', () => {
+  test.each([
+    ['nondeterministic', [['roll']], 'Math.random', /It calls Math\.random\(\): use ctx\.random\(\) instead/],
+    ['clock', [['stamp']], 'clock', /It reads the clock .*pass the time in as an argument/],
+    [
+      'module-state',
+      [['ticket']],
+      'module state',
+      /It keeps state outside the heap between calls \(a module-level variable in module-state\.mjs/,
+    ],
+  ] as const)('%s: cause %s', async (name, calls, cause, advice) => {
+    const workload = await loadWorkload(workloadUrl(name));
+    const difference = await findNondeterminism(workload, calls as never);
+    expect(difference?.cause).toBe(cause);
+    expect(difference?.message).toMatch(advice);
+    if (cause !== 'Math.random') expect(difference?.message).not.toMatch(/Math\.random\(\)/);
+  });
+});

@@ -21,6 +21,7 @@ export { armFaults, FAULT_EXIT_CODE, FAULTS, faultPoint, parseFaults } from './f
 export type { FaultKind } from './fault.js';
 export { Attempt, isThenable } from './internal/attempt.js';
 export { callWith } from './internal/descriptor.js';
+export { importModule, isTypeScriptModule, nodeStripsTypes } from './internal/import-module.js';
 export { TaskLoader } from './loader.js';
 export { BaseQueue, InlineQueue, PooledQueue } from './queue.js';
 export type { Execution, RunSettings } from './queue.js';

@@ -1,4 +1,5 @@
 import { TaskLoadError } from './errors.js';
+import { importModule } from './internal/import-module.js';
 import type { TaskFunction, TaskRef } from './task-ref.js';
 
 /**
@@ -32,7 +33,7 @@ export class TaskLoader {
   private importModule(module: string): Promise<Record<string, unknown> | Error> {
     let pending = this.imports.get(module);
     if (!pending) {
-      pending = import(module).then(
+      pending = importModule(module).then(
         (loaded: Record<string, unknown>) => {
           for (const [key, value] of Object.entries(loaded)) {
             if (typeof value === 'function' && !this.refs.has(value)) this.refs.set(value, Object.freeze({ module, name: key }));

@@ -1,6 +1,41 @@
-import type { Value } from '@ame/stm';
-import type { TaskContext } from './context.js';
+import type { Heap, Value } from '@ame/stm';
 import { InvalidTaskError } from './errors.js';
+
+/**
+ * What a task gets as its first argument.
+ *
+ * @example
+ * export function transfer(ctx: TaskContext, from: number, to: number, amount: number) {
+ *   const accounts = ctx.heap.tarray('accounts');
+ *   if (accounts.get(from) < amount) return false;
+ *   accounts.set(from, accounts.get(from) - amount);
+ *   accounts.set(to, accounts.get(to) + amount);
+ *   ctx.afterCommit(() => console.log('moved', amount));
+ *   return true;
+ * }
+ */
+export interface TaskContext {
+  /** The shared heap, attached in this thread: open objects by name. */
+  readonly heap: Heap;
+  /** The task's position in its batch (children get theirs when their parent commits). */
+  readonly index: number;
+  /** 0 on the first run; counts re-runs after conflicts. */
+  readonly attempt: number;
+  /** A float in [0, 1) from a stream seeded by (run seed, batch, index): the same on every attempt and executor. */
+  random(): number;
+  /**
+   * Adds a child task, enqueued only if this task commits (appended at its commit). `task`
+   * is a TaskRef, or a function exported by a task module (`ctx.add(child, 1)`).
+   */
+  add<A extends readonly unknown[], R>(task: TaskRef<A, R> | ((ctx: TaskContext, ...args: A) => R), ...args: A): void;
+  /** Runs `fn` once, after this task commits (never for an aborted attempt): the place for I/O. */
+  afterCommit(fn: () => void): void;
+  /**
+   * Makes the rest of this task unable to abort: it then runs alone (unordered) or at its
+   * commit turn (ordered). Costs parallelism: for tasks that must not be re-run.
+   */
+  inevitable(): void;
+}
 
 /** A function usable as a task: synchronous, context first, Values in and out. */
 export type TaskFunction = (ctx: TaskContext, ...args: never[]) => unknown;

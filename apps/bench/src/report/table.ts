@@ -1,15 +1,12 @@
 /** Tables for the terminal and for Markdown (the same aligned pipe tables serve both). */
+import { markdownTable as table } from '@ame/check/terminal';
 import type { DispatchRow } from '../overheads/dispatch.js';
 import type { MicroResult } from '../overheads/micro.js';
 import type { Row, VariantResult } from '../runner.js';
 import { fmtBytes, fmtInt, type Target } from '../targets.js';
 
-/** Formats rows of cells as an aligned Markdown table. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]?.length ?? 0)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+/** Aligned Markdown tables: the helper the ame-check CLI and the demo use too. */
+export { markdownTable as table } from '@ame/check/terminal';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 

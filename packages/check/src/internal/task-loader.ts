@@ -3,6 +3,7 @@
  * into references (for ctx.add(fn)), as the executors' workers do.
  */
 import { TaskLoadError, type TaskRef } from '@ame/pool';
+import { importModule } from '@ame/pool/internal';
 
 export type TaskFn = (ctx: unknown, ...args: unknown[]) => unknown;
 
@@ -15,7 +16,7 @@ export class ReplayLoader {
     let loaded = this.modules.get(module);
     if (loaded === undefined) {
       try {
-        loaded = (await import(module)) as Record<string, unknown>;
+        loaded = await importModule(module);
         for (const [key, value] of Object.entries(loaded)) {
           if (typeof value === 'function' && !this.refs.has(value)) this.refs.set(value, Object.freeze({ module, name: key }));
         }

@@ -60,16 +60,16 @@ class GilStrategy implements Strategy {
       // stay versioned.
       env.control.direct = true;
       try {
-        for (let attempt = 0; ; attempt++) {
-          env.control.begin(index + 1);
-          if (!env.attempt(attempt)) {
-            env.control.readsCurrent(); // true under the lock; places the failure in the serial order
-            env.control.abort('error');
-            return env.failed(attempt, env.error);
-          }
-          if (env.control.commit()) return env.committed(attempt);
-          // Only a transaction outside this queue (heap.atomically elsewhere) can get here.
+        // One attempt: under the lock nothing can conflict (G1), and a direct-mode commit
+        // does not validate, so it cannot fail.
+        env.control.begin(index + 1);
+        if (!env.attempt(0)) {
+          env.control.readsCurrent(); // true under the lock; places the failure in the serial order
+          env.control.abort('error');
+          return env.failed(0, env.error);
         }
+        if (!env.control.commit()) throw new Error('GilStrategy: a direct-mode commit failed (G1 broken)');
+        return env.committed(0);
       } finally {
         env.control.direct = false;
         if (this.holding && (ordered || performance.now() - this.since > SLICE_MS)) this.release(!ordered); // G4

@@ -73,6 +73,9 @@ export function writeRecord(log: TaskRecordWriter, start: number, taskId: number
         if (arg.length <= SHORT_STRING) {
           kind = K_STRING;
           extraBytes += 2 * arg.length;
+          // Pass 2 may not run (no extra bytes): an empty string's (offset, length) are set
+          // here, or a reused log would hand the task an older record's string.
+          if (arg.length === 0) f64[start + 2 + k] = 0;
         } else kind = encodeArg(arg, k);
         break;
       default:
