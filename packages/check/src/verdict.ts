@@ -33,6 +33,12 @@ export interface Verdict {
   readonly replay: 'exact' | 'top-level-only';
   /** What differs from sequential execution: the first task, the task count, the first heap key. */
   readonly differences: readonly Difference[];
+  /**
+   * Whether the dependency-graph check ran: `checked`, or `unavailable` when the executor
+   * records no read/write history (backend pg: PgQueue does not record it). Sequential
+   * equivalence is checked either way.
+   */
+  readonly graph: 'checked' | 'unavailable';
   /** A dependency cycle (or aborted read) in the history, if any. */
   readonly anomaly: Anomaly | undefined;
   /** The run itself. */
@@ -41,7 +47,8 @@ export interface Verdict {
 
 /** Checks a recorded run (see the module comment). */
 export async function checkRecord(workload: Workload, record: RunRecord): Promise<Verdict> {
-  const base = { mode: record.mode, ordered: record.ordered, record };
+  const graph: Verdict['graph'] = record.history ? 'checked' : 'unavailable';
+  const base = { mode: record.mode, ordered: record.ordered, graph, record };
   if (record.failure) {
     const difference: Difference = { kind: 'run', message: `run() failed: ${record.failure.name}: ${record.failure.message}` };
     return { ...base, ok: false, replay: 'exact', differences: [difference], anomaly: undefined };

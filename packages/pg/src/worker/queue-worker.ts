@@ -35,6 +35,12 @@ const lockKey = advisoryKey(data.ns);
 let client: pg.Client | null = null;
 /** Fault injection for tests: AME_PG_FAULT=lose-commit-reply drops the reply of each worker's first commit. */
 let loseCommitReply = process.env.AME_PG_FAULT === 'lose-commit-reply';
+/**
+ * Fault injection for tests (deliberately broken): AME_PG_FAULT=skip-validation sends no
+ * reads to ame_commit, so stale reads commit (lost updates). @ame/check's tests use it to
+ * show that the checker catches a non-serializable pg run. Never set it otherwise.
+ */
+const skipValidation = process.env.AME_PG_FAULT === 'skip-validation';
 let warnings: string[] = [];
 /** Statements re-sent after 40001/40P01 in the current chunk. */
 let retries = 0;
@@ -245,6 +251,7 @@ async function commit(
   stopAtConflict: boolean,
 ): Promise<{ seqs: number[]; bad: (string | null)[] }> {
   const p = Engine.payload(list.map((g) => g.bt));
+  if (skipValidation) Object.assign(p, { rTask: [], rObj: [], rIdx: [], rVer: [] });
   const rows = await query('committing', commitSql(data.ns), [
     run,
     list.map((g) => g.index),
