@@ -9,8 +9,9 @@
  * @ame/pg is imported dynamically, only when backend 'pg' is requested: users who do not
  * use it do not install PostgreSQL. If it is missing, BackendUnavailableError says so.
  *
- * PgQueue does not record `report.history`: the dependency-graph check is skipped for pg
- * runs and their verdicts say so (`graph: 'unavailable'`).
+ * PgQueue records `report.history` (reads with the versions seen, writes, per committed
+ * task; versions are commit sequence numbers), so the dependency-graph check runs on pg
+ * runs too. An executor without history gets `graph: 'unavailable'` in its verdict.
  */
 import type { Heap } from '@ame/stm';
 import { AmeError } from '@ame/stm';

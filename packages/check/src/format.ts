@@ -35,7 +35,7 @@ export function formatVerdict(verdict: Verdict, indent = ''): string {
 }
 
 function noHistory(backend: string | undefined): string {
-  return backend === 'pg' ? 'backend pg: PgQueue records no read/write history' : 'the executor recorded no read/write history';
+  return `the ${backend === 'pg' ? 'pg queue' : 'executor'} recorded no read/write history`;
 }
 
 /** A task list as numbered lines. */
@@ -68,7 +68,7 @@ export function formatFuzzResult(result: FuzzResult): string {
       `  seed ${result.seed} (same lists again: --seed ${result.seed} --runs ${result.runs}${backendFlag(result)})`,
       ...(result.backend === 'pg'
         ? [
-            '  backend pg (PostgreSQL via @ame/pg): results, errors, children and final heaps equal sequential execution; dependency graph not checked (PgQueue records no read/write history)',
+            '  backend pg (PostgreSQL via @ame/pg): results, errors, children and final heaps equal sequential execution; dependency graphs acyclic',
           ]
         : []),
       ...formatCoverageLines(result.coverage, result.chaos, true),

@@ -58,8 +58,8 @@ export interface FuzzOptions {
   /**
    * Where the runs execute: 'stm' (default), or 'pg': PgQueues on one embedded PostgreSQL
    * for the whole fuzz (needs the optional dependency @ame/pg; modes 'unordered' and
-   * 'ordered'), each run in a fresh namespace, compared with the same STM oracles. The
-   * dependency-graph check is not available on pg (PgQueue records no history).
+   * 'ordered'), each run in a fresh namespace, compared with the same STM oracles, and its
+   * recorded history checked for dependency cycles.
    */
   backend?: BackendName;
 }

@@ -111,7 +111,7 @@ export function queueOptions(heap: Heap, workers: number, seed: number): QueueOp
 
 /**
  * What recordRun needs of a heap: an @ame/stm Heap, or a PgHeap (no `stats`: its
- * versions are commit sequence numbers, and setup's writes are version 0).
+ * versions are commit sequence numbers; see versionBefore).
  */
 export interface RunHeap {
   snapshot(): Snapshot;
@@ -139,7 +139,7 @@ export async function recordRun(
   options: { seed: number; workers: number; chaos: boolean; backend?: 'pg' },
 ): Promise<RecordedRun> {
   const { seed, workers } = options;
-  const startVersion = heap.stats?.().clock ?? 0;
+  const clock = heap.stats?.().clock;
   const chaos = options.chaos && !executor.ordered ? chaosModule(workload) : undefined;
   let failure: RunRecord['failure'];
   let report: RunReport | undefined;
@@ -152,6 +152,7 @@ export async function recordRun(
     failure = { name, message };
   }
   const snapshot = heap.snapshot();
+  const startVersion = clock ?? versionBefore(report?.history);
   const base = {
     mode: executor.name,
     ordered: executor.ordered,
@@ -195,6 +196,22 @@ export async function recordRun(
     conflicts: report.conflicts.map(({ key, count }) => ({ key, count })),
   };
   return { record, report };
+}
+
+/**
+ * The version before the run of a heap without a clock (PgHeap, in a namespace of its own):
+ * versions are commit sequence numbers, setup's are below every one of the run, so one
+ * less than the run's lowest written version (0 if it wrote nothing or has no history).
+ */
+function versionBefore(history: readonly (TaskHistory | undefined)[] | undefined): number {
+  let lowest = Number.POSITIVE_INFINITY;
+  let highestRead = 0;
+  for (const h of history ?? []) {
+    for (const [, version] of h?.writes ?? []) lowest = Math.min(lowest, version);
+    for (const [, version] of h?.reads ?? []) highestRead = Math.max(highestRead, version);
+  }
+  // Nothing written: every version read is setup's.
+  return Number.isFinite(lowest) ? lowest - 1 : highestRead;
 }
 
 /** A TaskError as comparable data: its cause's name and message. */

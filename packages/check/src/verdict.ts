@@ -35,7 +35,7 @@ export interface Verdict {
   readonly differences: readonly Difference[];
   /**
    * Whether the dependency-graph check ran: `checked`, or `unavailable` when the executor
-   * records no read/write history (backend pg: PgQueue does not record it). Sequential
+   * recorded no read/write history (e.g. a custom executor without it). Sequential
    * equivalence is checked either way.
    */
   readonly graph: 'checked' | 'unavailable';
