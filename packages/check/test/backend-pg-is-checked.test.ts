@@ -87,6 +87,10 @@ describe('backend pg', () => {
       expect(text).toContain('not serializable');
       expect(text).toContain('mode unordered on pg');
       expect(caught!.nondeterministic).toBeUndefined();
+      // The lost updates also show in the recorded history: a dependency cycle.
+      expect(failing.graph).toBe('checked');
+      expect(failing.anomaly, formatCallsVerdict(caught!)).toBeDefined();
+      console.log(`broken pg run: ${failing.differences[0]?.message}; anomaly ${failing.anomaly?.kind}`);
     } finally {
       delete process.env.AME_PG_FAULT;
       await session.close();
