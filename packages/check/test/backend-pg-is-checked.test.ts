@@ -9,10 +9,13 @@
  * - A deliberately broken PgQueue (AME_PG_FAULT=skip-validation: ame_commit gets no reads,
  *   so stale reads commit) is caught as not serializable, with the difference named.
  * - The CLI: `--backend pg` runs a fuzz on PostgreSQL (exit 0); a bad backend, or a mode pg
- *   does not run, is a usage error (exit 2, message names it).
+ *   does not run, is a usage error (exit 2, message names it); without @ame/pg installed
+ *   (simulated by a resolve hook) it exits 2 saying how to install it, and backend stm
+ *   still works.
  *
  * Replay the fuzz with FC_SEED=<seed>.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import {
   CheckSession,
@@ -114,6 +117,24 @@ describe('ame-check --backend', () => {
     expect(r.stdout).toContain('backend pg (PostgreSQL via @ame/pg)');
     expect(r.code).toBe(0);
   }, 90_000);
+
+  test('--backend pg without @ame/pg installed: BackendUnavailableError, exit 2', async () => {
+    const hook = fileURLToPath(new URL('./fixtures/hooks/without-ame-pg.mjs', import.meta.url));
+    const r = await runCli(['fuzz', 'examples/bank-workload.mjs', '--backend', 'pg', '--runs', '1', '--quiet'], undefined, [
+      '--import',
+      hook,
+    ]);
+    expect(r.stderr).toContain('backend pg: the optional dependency @ame/pg is not installed');
+    expect(r.stderr).toContain('npm install --save-dev @ame/pg');
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(2);
+    // Backend stm does not load @ame/pg at all.
+    const stm = await runCli(['fuzz', 'examples/bank-workload.mjs', '--runs', '1', '--seed', '1', '--quiet'], undefined, [
+      '--import',
+      hook,
+    ]);
+    expect(stm.code).toBe(0);
+  }, 60_000);
 
   test.each([
     [['--backend', 'mysql'], /unknown backend "mysql"; backends: stm, pg/],
