@@ -7,7 +7,9 @@
  *   PgQueue records report.history, so every verdict's dependency graph was checked
  *   (acyclic), with reads of setup's versions not taken for aborted reads.
  * - A deliberately broken PgQueue (AME_PG_FAULT=skip-validation: ame_commit gets no reads,
- *   so stale reads commit) is caught as not serializable, with the difference named.
+ *   so stale reads commit) is caught as not serializable, with the difference named and a
+ *   dependency cycle; fuzzing it shrinks the counterexample and writes a replay file that
+ *   reproduces it without PostgreSQL.
  * - The CLI: `--backend pg` runs a fuzz on PostgreSQL (exit 0); a bad backend, or a mode pg
  *   does not run, is a usage error (exit 2, message names it); without @ame/pg installed
  *   (simulated by a resolve hook) it exits 2 saying how to install it, and backend stm
@@ -15,14 +17,20 @@
  *
  * Replay the fuzz with FC_SEED=<seed>.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import {
   CheckSession,
   checkCalls,
   formatCallsVerdict,
+  formatFuzzResult,
   fuzz,
+  type FuzzResult,
   loadWorkload,
+  replayFailure,
   resolveBackend,
   resolveExecutors,
   type Call,
@@ -98,6 +106,36 @@ describe('backend pg', () => {
       delete process.env.AME_PG_FAULT;
       await session.close();
     }
+  }, 90_000);
+
+  test('fuzzing the broken PgQueue finds, shrinks and records a counterexample that replays without PostgreSQL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ame-check-pg-'));
+    process.env.AME_PG_FAULT = 'skip-validation';
+    let result: FuzzResult;
+    try {
+      result = await fuzz({
+        workload: workloadUrl('contended'),
+        runs: 10,
+        seed,
+        backend: 'pg',
+        modes: ['unordered'],
+        replayDir: dir,
+        shrinkRepeats: 1,
+        shrinkTimeLimitMs: 10_000,
+        log: false,
+      });
+    } finally {
+      delete process.env.AME_PG_FAULT;
+    }
+    expect(result.status).toBe('counterexample');
+    const c = result.counterexample!;
+    console.log(`broken pg fuzz: caught after ${result.runs} lists, shrunk to ${c.calls.length} calls`);
+    expect(c.failing?.record.backend).toBe('pg');
+    expect(formatFuzzResult(result)).toContain('--modes unordered --backend pg');
+    // The replay file is checked again on the STM oracle alone: no server needed.
+    const replay = await replayFailure(c.replayFile!);
+    expect(replay.reproduced).toBe(true);
+    expect(replay.same).toBe(true);
   }, 90_000);
 
   test('backend and mode options are checked', () => {
