@@ -6,10 +6,11 @@ import { NotSerializableError } from './errors.js';
 import type { CallsVerdict } from './results.js';
 import { findNondeterminism } from './determinism.js';
 import { coverageOf } from './coverage.js';
-import { resolveModes, type Mode } from './executors.js';
+import { type BackendName, pgExecutors, resolveBackend } from './backend.js';
+import { resolveModes, type Executor, type Mode } from './executors.js';
 import { formatCallsVerdict } from './format.js';
 import { runMode } from './run-record.js';
-import type { CheckSession } from './session.js';
+import { CheckSession } from './session.js';
 import { checkRecord, type Verdict } from './verdict.js';
 import { checkCallList, loadWorkload, type Call, type WorkloadSource } from './workload.js';
 
@@ -25,6 +26,12 @@ export interface CheckOptions {
   chaos?: boolean;
   /** Run on this session's kept heaps and queues instead of fresh ones per run (see session.ts). */
   session?: CheckSession;
+  /**
+   * Where the runs execute: 'stm' (default) or 'pg': PgQueues on PostgreSQL (@ame/pg, an
+   * optional dependency; modes 'unordered' and 'ordered' only), compared with the same STM
+   * oracles. Without `session`, an embedded PostgreSQL is started for this call.
+   */
+  backend?: BackendName;
 }
 
 /**
@@ -43,20 +50,32 @@ export async function checkCalls(
 ): Promise<CallsVerdict> {
   const loaded = await loadWorkload(workload);
   checkCallList(loaded, calls);
-  const executors = resolveModes(options.modes ?? ['unordered', 'ordered']);
+  const executors = resolveExecutors(options.backend, options.modes ?? ['unordered', 'ordered']);
   const seed = options.seed ?? 0;
   const verdicts: Verdict[] = [];
-  for (const executor of executors) {
-    const runOptions = { seed, workers: options.workers ?? 2, chaos: options.chaos ?? false };
-    const record = options.session
-      ? await options.session.run(executor, calls, runOptions)
-      : await runMode(loaded, executor, calls, runOptions);
-    verdicts.push(await checkRecord(loaded, record));
+  // Backend pg needs a session (its server); one made here is closed at the end.
+  const own = !options.session && resolveBackend(options.backend) === 'pg' ? new CheckSession(loaded) : undefined;
+  const session = options.session ?? own;
+  try {
+    for (const executor of executors) {
+      const runOptions = { seed, workers: options.workers ?? 2, chaos: options.chaos ?? false };
+      const record = session
+        ? await session.run(executor, calls, runOptions)
+        : await runMode(loaded, executor, calls, runOptions);
+      verdicts.push(await checkRecord(loaded, record));
+    }
+  } finally {
+    await own?.close();
   }
   const coverage = coverageOf(verdicts.map((v) => v.record));
   if (verdicts.every((v) => v.ok)) return { ok: true, calls, seed, verdicts, coverage };
   const nondeterministic = await findNondeterminism(loaded, calls, seed);
   return { ok: false, calls, seed, verdicts, coverage, ...(nondeterministic ? { nondeterministic } : {}) };
+}
+
+/** The executors of `modes` on `backend` (TypeError naming a bad backend or mode). */
+export function resolveExecutors(backend: unknown, modes: readonly Mode[]): Executor[] {
+  return resolveBackend(backend) === 'pg' ? pgExecutors(modes) : resolveModes(modes);
 }
 
 /**

@@ -4,13 +4,16 @@
  *
  *   ame-check fuzz <workload> [--runs N] [--seed S] [--path P] [--modes unordered,ordered]
  *                             [--workers W] [--out DIR] [--quiet] [--chaos] [--bench] [--json]
+ *                             [--backend stm|pg]
  *   ame-check replay <file> [--workload PATH] [--json]
  *
  * Exit codes: 0 serializable (or the replay did not reproduce), 1 counterexample found
- * (including a non-deterministic task, named in the message), 2 usage or workload error.
+ * (including a non-deterministic task, named in the message), 2 usage or workload error
+ * (or backend pg without @ame/pg installed).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { BACKEND_NAMES, type BackendName, PG_MODE_NAMES } from './backend.js';
 import { MODE_NAMES, type ModeName } from './executors.js';
 import { formatReplayResult } from './format.js';
 import { benchFuzz, formatBench } from './bench.js';
@@ -34,6 +37,8 @@ fuzz options:
   --chaos           seeded pauses at task start and before commit in unordered runs
   --bench           measure checked runs/s: fresh queues per run (old) vs kept queues
   --json            print the result as JSON (FuzzResult) instead of the summary; no progress
+  --backend B       ${BACKEND_NAMES.join(' or ')} (default stm); pg: PgQueues on an embedded PostgreSQL
+                    (needs @ame/pg installed; modes ${PG_MODE_NAMES.join(', ')})
 replay options:
   --workload PATH   the workload module, if it moved since the file was written (task modules
                     beside it move along)
@@ -62,6 +67,7 @@ function parseCliArgs(argv: string[]) {
       bench: { type: 'boolean' },
       json: { type: 'boolean' },
       workload: { type: 'string' },
+      backend: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -93,10 +99,17 @@ async function main(argv: string[]): Promise<number> {
       ?.split(',')
       .map((m) => m.trim())
       .filter(Boolean);
+    const backend = values.backend ?? 'stm';
+    if (!(BACKEND_NAMES as readonly string[]).includes(backend))
+      throw new UsageError(`unknown backend ${JSON.stringify(backend)}; backends: ${BACKEND_NAMES.join(', ')}`);
+    const allowed: readonly string[] = backend === 'pg' ? PG_MODE_NAMES : MODE_NAMES;
     for (const mode of modes ?? []) {
-      if (!(MODE_NAMES as readonly string[]).includes(mode))
-        throw new UsageError(`unknown mode ${JSON.stringify(mode)}; modes: ${MODE_NAMES.join(', ')}`);
+      if (!allowed.includes(mode))
+        throw new UsageError(
+          `unknown mode ${JSON.stringify(mode)}${backend === 'pg' ? ' for backend pg' : ''}; modes: ${allowed.join(', ')}`,
+        );
     }
+    if (backend === 'pg' && values.bench) throw new UsageError('--bench measures the stm backend: no --backend pg');
     if (values.path !== undefined && values.seed === undefined) throw new UsageError('--path needs the --seed it was found with');
     if (values.path !== undefined && values.bench) throw new UsageError('--bench measures a search: no --path');
     if (values.json && values.bench) throw new UsageError('--bench prints a table: no --json');
@@ -117,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.workers !== undefined ? { workers: integer('--workers', values.workers, 1) } : {}),
       ...(values.out !== undefined ? { replayDir: values.out } : {}),
       ...(values.chaos ? { chaos: true } : {}),
+      ...(backend === 'pg' ? { backend: backend as BackendName } : {}),
       ...(bar
         ? {
             onProgress: (p: FuzzProgress) => {
@@ -181,7 +195,12 @@ main(process.argv.slice(2)).then(
     const e = error as { name?: string; code?: string; message?: string };
     if (error instanceof UsageError) {
       console.error(`ame-check: ${e.message}\n\n${USAGE}`);
-    } else if (e.code === 'WORKLOAD_INVALID' || e.code === 'REPLAY_FILE_INVALID' || e.name === 'TypeError') {
+    } else if (
+      e.code === 'WORKLOAD_INVALID' ||
+      e.code === 'REPLAY_FILE_INVALID' ||
+      e.code === 'BACKEND_UNAVAILABLE' ||
+      e.name === 'TypeError'
+    ) {
       console.error(`ame-check: ${e.message}`);
     } else {
       console.error('ame-check: internal error:', error);

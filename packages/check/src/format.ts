@@ -14,7 +14,7 @@ import type { Call } from './workload.js';
 export function formatVerdict(verdict: Verdict, indent = ''): string {
   const lines: string[] = [];
   const r = verdict.record;
-  const head = `mode ${verdict.mode} (${r.workers} worker${r.workers === 1 ? '' : 's'}, queue seed ${r.seed}): ${verdictWords(verdict)}`;
+  const head = `mode ${verdict.mode}${r.backend === 'pg' ? ' on pg' : ''} (${r.workers} worker${r.workers === 1 ? '' : 's'}, queue seed ${r.seed}): ${verdictWords(verdict)}`;
   lines.push(head);
   if (r.aborts !== undefined) lines.push(`  concurrency: ${formatRunConflicts(r)}`);
   if (verdict.differences.length > 0) {
@@ -27,6 +27,7 @@ export function formatVerdict(verdict: Verdict, indent = ''): string {
     lines.push(`  sequential equivalence: equal (${verdict.replay} replay)`);
   }
   if (verdict.anomaly) lines.push(`  dependency graph: ${verdict.anomaly.message}`);
+  else if (verdict.graph === 'unavailable') lines.push(`  dependency graph: not checked (${noHistory(r.backend)})`);
   else if (!verdict.ok) lines.push('  dependency graph: acyclic');
   return lines.map((l) => indent + l).join('\n');
 }
@@ -40,6 +41,10 @@ function verdictWords(verdict: Verdict): string {
   if (verdict.differences.length === 0) return 'NOT serializable: no sequential order explains its history (a dependency cycle)';
   const cycle = verdict.anomaly ? ', and no sequential order explains its history (a dependency cycle)' : '';
   return `NOT serializable: the parallel run differs from ${against}${cycle}`;
+}
+
+function noHistory(backend: string | undefined): string {
+  return `the ${backend === 'pg' ? 'pg queue' : 'executor'} recorded no read/write history`;
 }
 
 /** A task list as numbered lines. */
@@ -76,7 +81,12 @@ export function formatFuzzResult(result: FuzzResult): string {
     return [
       `ame-check: ${name} is serializable`,
       `  ${result.runs} task lists x ${result.modes.length} modes (${modes}): ${result.runs * result.modes.length} runs checked in ${seconds} s`,
-      `  seed ${result.seed} (same lists again: --seed ${result.seed} --runs ${result.runs})`,
+      `  seed ${result.seed} (same lists again: --seed ${result.seed} --runs ${result.runs}${backendFlag(result)})`,
+      ...(result.backend === 'pg'
+        ? [
+            '  backend pg (PostgreSQL via @ame/pg): results, errors, children and final heaps equal sequential execution; dependency graphs acyclic',
+          ]
+        : []),
       ...formatCoverageLines(result.coverage, result.chaos, true),
     ].join('\n');
   }
@@ -102,12 +112,16 @@ export function formatFuzzResult(result: FuzzResult): string {
   if (c.replayFile) lines.push(`  replay file: ${c.replayFile}`, `  replay it:   ame-check replay ${displayPath(c.replayFile)}`);
   if (result.modes.every((m) => (MODE_NAMES as readonly string[]).includes(m))) {
     lines.push(
-      `  search again: ame-check fuzz ${name} --seed ${result.seed} --path ${JSON.stringify(c.path)} --modes ${result.modes.join(',')}`,
+      `  search again: ame-check fuzz ${name} --seed ${result.seed} --path ${JSON.stringify(c.path)} --modes ${result.modes.join(',')}${backendFlag(result)}`,
     );
   } else {
     lines.push(`  search again: fuzz({ workload, seed: ${result.seed}, path: ${JSON.stringify(c.path)}, modes })`);
   }
   return lines.join('\n');
+}
+
+function backendFlag(result: FuzzResult): string {
+  return result.backend === 'pg' ? ' --backend pg' : '';
 }
 
 /** The outcome of replaying a failure file. */

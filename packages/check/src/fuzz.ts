@@ -14,8 +14,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { checkCalls } from './check-calls.js';
-import { resolveModes, type Executor, type Mode } from './executors.js';
+import { type BackendName, resolveBackend } from './backend.js';
+import { checkCalls, resolveExecutors } from './check-calls.js';
+import type { Executor, Mode } from './executors.js';
 import { formatFuzzResult } from './format.js';
 import type { CallsVerdict, FuzzResult } from './results.js';
 import { writeReplayFile } from './replay-file.js';
@@ -54,6 +55,13 @@ export interface FuzzOptions {
    * fresh heap and queue for every run, as before (slower; for comparison). Default true.
    */
   reuseQueues?: boolean;
+  /**
+   * Where the runs execute: 'stm' (default), or 'pg': PgQueues on one embedded PostgreSQL
+   * for the whole fuzz (needs the optional dependency @ame/pg; modes 'unordered' and
+   * 'ordered'), each run in a fresh namespace, compared with the same STM oracles, and its
+   * recorded history checked for dependency cycles.
+   */
+  backend?: BackendName;
 }
 
 /** Progress of a fuzz, for progress bars. */
@@ -84,7 +92,8 @@ class CounterexampleFound extends Error {
 export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const started = performance.now();
   const workload = await loadWorkload(options.workload);
-  const executors = resolveModes(options.modes ?? ['unordered', 'ordered']);
+  const backend = resolveBackend(options.backend);
+  const executors = resolveExecutors(backend, options.modes ?? ['unordered', 'ordered']);
   const runs = checkInteger('runs', options.runs ?? 100, 1);
   const workers = checkInteger('workers', options.workers ?? 2, 1);
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) & 0x7fffffff;
@@ -92,7 +101,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const shrinkRepeats = checkInteger('shrinkRepeats', options.shrinkRepeats ?? 3, 1);
   const shrinkTimeLimitMs = options.shrinkTimeLimitMs ?? 60_000;
   const chaos = options.chaos ?? false;
-  const session = options.reuseQueues === false ? undefined : new CheckSession(workload, { workers });
+  // Backend pg always has a session: it holds the one embedded server of the fuzz.
+  const session = options.reuseQueues === false && backend === 'stm' ? undefined : new CheckSession(workload, { workers });
   try {
     await session?.prepare(executors);
     return await search(options, {
@@ -104,6 +114,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       shrinkRepeats,
       shrinkTimeLimitMs,
       chaos,
+      backend,
       session,
       started,
     });
@@ -124,11 +135,13 @@ async function search(
     shrinkRepeats: number;
     shrinkTimeLimitMs: number;
     chaos: boolean;
+    backend: BackendName;
     session: CheckSession | undefined;
     started: number;
   },
 ): Promise<FuzzResult> {
-  const { workload, executors, runs, workers, seed, shrinkRepeats, shrinkTimeLimitMs, chaos, session, started } = settings;
+  const { workload, executors, runs, workers, seed, shrinkRepeats, shrinkTimeLimitMs, chaos, backend, session, started } =
+    settings;
   const coverage = new CoverageCounter();
 
   let fatal: unknown;
@@ -184,6 +197,7 @@ async function search(
     modes: executors.map((e) => e.name),
     workers,
     chaos,
+    backend,
     coverage: coverage.coverage,
   };
   let result: FuzzResult;

@@ -22,6 +22,9 @@ export type { ReplayOptions, ReplayOutcome } from './replay.js';
 export { checkCallList, loadWorkload, setupHeap, taskNames } from './workload.js';
 export type { Call, Snapshot, Workload, WorkloadModule, WorkloadSource } from './workload.js';
 export { MODE_NAMES, SEQUENTIAL, resolveModes } from './executors.js';
+export { BACKEND_NAMES, BackendUnavailableError, PG_MODE_NAMES, resolveBackend } from './backend.js';
+export type { BackendName } from './backend.js';
+export { resolveExecutors } from './check-calls.js';
 export type { CheckableQueue, Executor, Mode, ModeName } from './executors.js';
 
 // Histories and anomalies.

@@ -3,6 +3,7 @@
  * a replay. Types only, below the modules that compute them (check-calls, fuzz,
  * replay-failure) and the one that prints them (format), so neither imports the other.
  */
+import type { BackendName } from './backend.js';
 import type { Difference } from './compare.js';
 import type { Coverage } from './coverage.js';
 import type { ReplayData } from './replay-file.js';
@@ -65,6 +66,8 @@ export interface FuzzResult {
   readonly durationMs: number;
   /** Whether unordered runs had chaos pauses. */
   readonly chaos: boolean;
+  /** Where the runs executed. */
+  readonly backend: BackendName;
   /** How many of the runs checked while fuzzing (not shrinking) actually conflicted. */
   readonly coverage: Coverage;
   readonly counterexample?: Counterexample;

@@ -62,6 +62,8 @@ export interface RunRecord extends Outcome {
   readonly aborts?: number;
   /** Keys whose conflicts caused the aborts, with counts, worst first. */
   readonly conflicts?: readonly { readonly key: string; readonly count: number }[];
+  /** `pg`: the run was on PostgreSQL (@ame/pg); absent: on an @ame/stm Heap. */
+  readonly backend?: 'pg';
   /** Set if run() itself rejected (a crashed worker, an executor bug). */
   readonly failure?: { readonly name: string; readonly message: string };
 }
@@ -107,6 +109,15 @@ export function queueOptions(heap: Heap, workers: number, seed: number): QueueOp
   return { heap, workers, seed, onError: 'continue', recordHistory: true };
 }
 
+/**
+ * What recordRun needs of a heap: an @ame/stm Heap, or a PgHeap (no `stats`: its
+ * versions are commit sequence numbers; see versionBefore).
+ */
+export interface RunHeap {
+  snapshot(): Snapshot;
+  stats?(): { readonly clock: number };
+}
+
 /** A recorded run and the report it came from (undefined if run() rejected). */
 export interface RecordedRun {
   readonly record: RunRecord;
@@ -123,12 +134,12 @@ export async function recordRun(
   workload: Workload,
   executor: Executor,
   queue: CheckableQueue,
-  heap: Heap,
+  heap: RunHeap,
   calls: readonly Call[],
-  options: { seed: number; workers: number; chaos: boolean },
+  options: { seed: number; workers: number; chaos: boolean; backend?: 'pg' },
 ): Promise<RecordedRun> {
   const { seed, workers } = options;
-  const startVersion = heap.stats().clock;
+  const clock = heap.stats?.().clock;
   const chaos = options.chaos && !executor.ordered ? chaosModule(workload) : undefined;
   let failure: RunRecord['failure'];
   let report: RunReport | undefined;
@@ -141,7 +152,17 @@ export async function recordRun(
     failure = { name, message };
   }
   const snapshot = heap.snapshot();
-  const base = { mode: executor.name, ordered: executor.ordered, workers, seed, calls, startVersion, snapshot };
+  const startVersion = clock ?? versionBefore(report?.history);
+  const base = {
+    mode: executor.name,
+    ordered: executor.ordered,
+    workers,
+    seed,
+    calls,
+    startVersion,
+    snapshot,
+    ...(options.backend ? { backend: options.backend } : {}),
+  };
   if (!report) {
     const record: RunRecord = {
       ...base,
@@ -175,6 +196,22 @@ export async function recordRun(
     conflicts: report.conflicts.map(({ key, count }) => ({ key, count })),
   };
   return { record, report };
+}
+
+/**
+ * The version before the run of a heap without a clock (PgHeap, in a namespace of its own):
+ * versions are commit sequence numbers, setup's are below every one of the run, so one
+ * less than the run's lowest written version (0 if it wrote nothing or has no history).
+ */
+function versionBefore(history: readonly (TaskHistory | undefined)[] | undefined): number {
+  let lowest = Number.POSITIVE_INFINITY;
+  let highestRead = 0;
+  for (const h of history ?? []) {
+    for (const [, version] of h?.writes ?? []) lowest = Math.min(lowest, version);
+    for (const [, version] of h?.reads ?? []) highestRead = Math.max(highestRead, version);
+  }
+  // Nothing written: every version read is setup's.
+  return Number.isFinite(lowest) ? lowest - 1 : highestRead;
 }
 
 /** A TaskError as comparable data: its cause's name and message. */

@@ -17,6 +17,7 @@
  * across cores can give each process (or worker) its own session.
  */
 import type { Heap } from '@ame/stm';
+import { isPgExecutor, PgBackend } from './backend.js';
 import type { CheckableQueue, Executor } from './executors.js';
 import { captureImage, type HeapImage, restoreImage } from './heap-image.js';
 import { canRewind, ranAsFirstBatch, rewind } from './internal/queue-rewind.js';
@@ -57,6 +58,8 @@ export class CheckSession {
   /** Executors whose queues cannot be reused (checked once). */
   private readonly noReuse = new Set<Executor>();
   private counts = { kept: 0, fresh: 0, queues: 0 };
+  /** The embedded PostgreSQL of backend pg runs, started at the first one. */
+  private pg: PgBackend | undefined;
 
   constructor(
     readonly workload: Workload,
@@ -73,6 +76,7 @@ export class CheckSession {
     const seed = options.seed ?? 0;
     const workers = options.workers ?? this.defaults.workers ?? 2;
     const chaos = options.chaos ?? false;
+    if (isPgExecutor(executor)) return this.runPg(executor, calls, { seed, workers, chaos });
     if (!this.noReuse.has(executor)) {
       const kept = await this.acquire(executor, workers, seed);
       if (kept) {
@@ -100,14 +104,49 @@ export class CheckSession {
    * rather than one at the first run of each mode. Optional.
    */
   async prepare(executors: readonly Executor[], workers = this.defaults.workers ?? 2): Promise<void> {
+    if (executors.some(isPgExecutor)) {
+      this.pg ??= new PgBackend();
+      await this.pg.start();
+    }
+    executors = executors.filter((executor) => !isPgExecutor(executor));
     const kept = await Promise.all(executors.map((executor) => this.acquire(executor, workers, 0, false)));
     // A queue that fails to start fails its first run, where the failure is recorded.
     await Promise.all(kept.map((k) => (k?.queue as { ready?: () => Promise<void> } | undefined)?.ready?.().catch(() => {})));
   }
 
-  /** Stops every kept queue and detaches its heap. */
+  /** Stops every kept queue and detaches its heap; stops the embedded PostgreSQL, if started. */
   async close(): Promise<void> {
-    await Promise.all([...this.kept.keys()].map((executor) => this.drop(executor)));
+    try {
+      await Promise.all([...this.kept.keys()].map((executor) => this.drop(executor)));
+    } finally {
+      const pg = this.pg;
+      this.pg = undefined;
+      await pg?.close();
+    }
+  }
+
+  /**
+   * A backend pg run: a fresh namespace on the session's server, set up by the workload,
+   * and a fresh PgQueue on it (closed after the run).
+   */
+  private async runPg(
+    executor: Executor,
+    calls: readonly Call[],
+    options: { seed: number; workers: number; chaos: boolean },
+  ): Promise<RunRecord> {
+    this.pg ??= new PgBackend();
+    const { heap, queue } = await this.pg.prepare(this.workload, executor, options);
+    this.counts.fresh++;
+    this.counts.queues++;
+    try {
+      return (await recordRun(this.workload, executor, queue, heap, calls, { ...options, backend: 'pg' })).record;
+    } finally {
+      try {
+        await queue.close();
+      } finally {
+        await heap.close();
+      }
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -43,6 +43,12 @@ export interface Verdict {
   readonly replay: 'exact' | 'top-level-only';
   /** What differs from sequential execution: the first task, the task count, the first heap key. */
   readonly differences: readonly Difference[];
+  /**
+   * Whether the dependency-graph check ran: `checked`, or `unavailable` when the executor
+   * recorded no read/write history (e.g. a custom executor without it). Sequential
+   * equivalence is checked either way.
+   */
+  readonly graph: 'checked' | 'unavailable';
   /** A dependency cycle (or aborted read) in the history, if any. */
   readonly anomaly: Anomaly | undefined;
   /** The run itself. */
@@ -51,7 +57,8 @@ export interface Verdict {
 
 /** Checks a recorded run (see the module comment). */
 export async function checkRecord(workload: Workload, record: RunRecord): Promise<Verdict> {
-  const base = { mode: record.mode, ordered: record.ordered, record };
+  const graph: Verdict['graph'] = record.history ? 'checked' : 'unavailable';
+  const base = { mode: record.mode, ordered: record.ordered, graph, record };
   if (record.failure) {
     const difference: Difference = { kind: 'run', message: `run() failed: ${record.failure.name}: ${record.failure.message}` };
     return { ...base, ok: false, problem: 'not-serializable', replay: 'exact', differences: [difference], anomaly: undefined };

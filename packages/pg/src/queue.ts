@@ -48,6 +48,7 @@ import {
   type RunReport,
   type TaskCall,
   type TaskHandle,
+  type TaskHistory,
   type TaskRef,
 } from '@ame/pool';
 import { copyArgs } from '@ame/pool/internal';
@@ -76,7 +77,11 @@ export interface PgQueueOptions {
   onError?: 'stop' | 'continue';
   /** Aborts after which a task runs alone (Q5). Default 16. */
   maxAttempts?: number;
-  /** Record every task's call (children included) in `report.calls`. Default false. */
+  /**
+   * Record every task's call (children included) in `report.calls`, and each committed
+   * task's reads and writes with versions (commit sequence numbers) in `report.history`.
+   * Default false.
+   */
   recordHistory?: boolean;
   /** 'enqueue' (default) or 'drop' children added with ctx.add. */
   children?: 'enqueue' | 'drop';
@@ -183,6 +188,7 @@ export class PgQueue {
         onError: this.onError,
         maxAttempts,
         dropChildren: children === 'drop',
+        recordHistory: this.recordHistory,
         isolation,
       };
       const worker = new Worker(new URL('./worker/queue-worker.js', import.meta.url), { workerData: data });
@@ -372,8 +378,15 @@ export class PgQueue {
     const errors: TaskError[] = [];
     const order: TaskOutcome[] = [];
     const conflictCounts = new Map<string, number>();
+    const history: (TaskHistory | undefined)[] | undefined = this.recordHistory
+      ? new Array<TaskHistory | undefined>(count).fill(undefined)
+      : undefined;
     for (const o of state.outcomes.values()) {
       order.push(o);
+      if (history && o.history && !o.error) {
+        const { reads, writes } = o.history;
+        history[o.index] = { index: o.index, task: calls[o.index]!.name, reads, writes, version: writes.length > 0 ? o.seq : 0 };
+      }
       for (const key of o.conflicts) conflictCounts.set(key, (conflictCounts.get(key) ?? 0) + 1);
       const call = calls[o.index]!;
       const info = { index: o.index, task: call.name, args: call.args as Value[], attempt: o.attempt };
@@ -415,6 +428,7 @@ export class PgQueue {
       warnings: state.warnings,
       retries: state.retries,
       ...(callsOut ? { calls: callsOut } : {}),
+      ...(history ? { history } : {}),
     } as Omit<PgRunReport, 'result'> as PgRunReport;
     Object.defineProperty(report, 'result', {
       value: <R>(handle: TaskHandle<R>): R | undefined => results[handle] as R | undefined,

@@ -22,6 +22,8 @@ export interface WorkerData {
   onError: 'stop' | 'continue';
   maxAttempts: number;
   dropChildren: boolean;
+  /** Send each committed task's reads and writes with versions (TaskOutcome.history). */
+  recordHistory: boolean;
   isolation: 'serializable' | 'read committed';
 }
 
@@ -55,6 +57,11 @@ export interface TaskOutcome {
   children: { module: string; name: string; args: unknown[] }[];
   /** Keys of this task's aborts. */
   conflicts: string[];
+  /**
+   * With recordHistory, a committed task's [key, version] reads and writes: versions are
+   * commit sequence numbers (0: not written since the object was created).
+   */
+  history?: { reads: [string, number][]; writes: [string, number][] };
 }
 
 export type WorkerReply =

@@ -103,7 +103,7 @@ export interface SyncSource {
   open(request: OpenRequest): ObjectMeta | undefined;
 }
 
-const keyOf = (obj: string, idx: number): string => `${idx}\u0000${obj}`;
+export const keyOf = (obj: string, idx: number): string => `${idx}\u0000${obj}`;
 
 export class Engine {
   /** Object shapes: immutable once created, kept for the thread's life. */

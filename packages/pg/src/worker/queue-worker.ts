@@ -22,7 +22,7 @@ import { TaskContextImpl, TaskLoader } from '@ame/pool/internal';
 import { Objects } from '../handles.js';
 import { backoffMs, sleep, toPgValues } from '../internal/backoff.js';
 import { ADVISORY_CLASS, advisoryKey, commitSql, fetchSql, openSql, RETRY_STATES } from '../internal/sql.js';
-import { BatchTask, Engine, MISS, type ObjectKind } from '../internal/tx.js';
+import { BatchTask, Engine, keyOf, MISS, type ObjectKind } from '../internal/tx.js';
 import { STOP, TURN, type ChunkMessage, type TaskOutcome, type WorkerData, type WorkerReply } from '../internal/protocol.js';
 
 const data = workerData as WorkerData;
@@ -35,6 +35,12 @@ const lockKey = advisoryKey(data.ns);
 let client: pg.Client | null = null;
 /** Fault injection for tests: AME_PG_FAULT=lose-commit-reply drops the reply of each worker's first commit. */
 let loseCommitReply = process.env.AME_PG_FAULT === 'lose-commit-reply';
+/**
+ * Fault injection for tests (deliberately broken): AME_PG_FAULT=skip-validation sends no
+ * reads to ame_commit, so stale reads commit (lost updates). @ame/check's tests use it to
+ * show that the checker catches a non-serializable pg run. Never set it otherwise.
+ */
+const skipValidation = process.env.AME_PG_FAULT === 'skip-validation';
 let warnings: string[] = [];
 /** Statements re-sent after 40001/40P01 in the current chunk. */
 let retries = 0;
@@ -245,6 +251,7 @@ async function commit(
   stopAtConflict: boolean,
 ): Promise<{ seqs: number[]; bad: (string | null)[] }> {
   const p = Engine.payload(list.map((g) => g.bt));
+  if (skipValidation) Object.assign(p, { rTask: [], rObj: [], rIdx: [], rVer: [] });
   const rows = await query('committing', commitSql(data.ns), [
     run,
     list.map((g) => g.index),
@@ -285,11 +292,30 @@ function passTurn(chunk: number): void {
   Atomics.notify(control, TURN);
 }
 
-function finish(g: Pending, seq: number, outcomes: TaskOutcome[]): void {
+/** A cell's key in reports: `name[idx]` for tarray cells, `name` for tvars and tcounters. */
+function cellKey(obj: string, idx: number): string {
+  return engine.meta.get(obj)?.kind === 'tarray' ? `${obj}[${idx}]` : obj;
+}
+
+/**
+ * `g`'s reads and writes for report.history: a read of a version from the database keeps
+ * it; a read of batch task j's write (-j) gets j's commit seq from `listSeqs`.
+ */
+function historyOf(g: Pending, seq: number, listSeqs: readonly number[]): NonNullable<TaskOutcome['history']> {
+  const reads = g.bt.readKeys.map(([obj, idx]): [string, number] => {
+    const ver = g.bt.reads.get(keyOf(obj, idx))!;
+    return [cellKey(obj, idx), ver >= 0 ? Number(ver) : (listSeqs[-ver - 1] ?? 0)];
+  });
+  const writes = [...g.bt.writes.values()].map((w): [string, number] => [cellKey(w.obj, w.idx), seq]);
+  return { reads, writes };
+}
+
+function finish(g: Pending, seq: number, outcomes: TaskOutcome[], listSeqs: readonly number[]): void {
   const out: TaskOutcome = { index: g.index, seq, attempt: g.attempt, children: [], conflicts: g.conflicts };
   if (g.failed) {
     out.error = serializeError(g.error);
   } else {
+    if (data.recordHistory) out.history = historyOf(g, seq, listSeqs);
     out.result = g.result;
     out.children = g.children;
     for (const cb of g.callbacks) {
@@ -357,7 +383,7 @@ async function runChunk(msg: ChunkMessage): Promise<WorkerReply> {
       const g = pending[0]!;
       const seq = await runAlone(g, msg);
       if (seq > 0) {
-        finish(g, seq, outcomes);
+        finish(g, seq, outcomes, [seq]);
         pending.shift();
         stopped = g.failed && data.onError === 'stop';
       }
@@ -370,7 +396,7 @@ async function runChunk(msg: ChunkMessage): Promise<WorkerReply> {
     list.forEach((g, k) => {
       const seq = seqs[k]!;
       if (seq > 0) {
-        finish(g, seq, outcomes);
+        finish(g, seq, outcomes, seqs);
         if (g.failed && data.onError === 'stop') stopped = true;
       } else {
         conflicted = true;
