@@ -59,7 +59,8 @@ import {
 } from './layout.js';
 import type { Allocator, Memory } from './memory.js';
 import { Reclaimer } from './reclaim.js';
-import { W_ADD, W_BLOB, W_NUM, WriteSet } from './write-set.js';
+import { W_ADD, W_BLOB, W_NUM, W_OWN, WriteSet } from './write-set.js';
+import { freeValue } from './cell-block.js';
 
 const CLOCK_INDEX = H_CLOCK >> 3;
 
@@ -238,6 +239,23 @@ export class Transaction {
     this.writes.blobs[e] = bytes;
   }
 
+  /**
+   * Buffers `cell = block`, a cell block this transaction allocated (cell-block.ts B1): the
+   * write set owns it until the commit publishes it, and frees it if there is no commit. A
+   * block this transaction gave the cell earlier is freed: the caller has removed every
+   * write into it first.
+   */
+  writeOwned(cell: number, block: number): void {
+    const writes = this.writes;
+    const e = writes.entry(cell, W_OWN);
+    if (writes.kinds[e] === W_OWN && writes.refs[e] !== 0 && writes.refs[e] !== block) {
+      freeValue(this.mem, this.alloc, writes.refs[e]!);
+    }
+    writes.kinds[e] = W_OWN;
+    writes.refs[e] = block;
+    writes.blobs[e] = null;
+  }
+
   /** Buffers `cell += delta` applied to the value current at commit (no read recorded). */
   addNum(cell: number, delta: number): void {
     const e = this.writes.entry(cell, W_ADD);
@@ -333,6 +351,11 @@ export class Transaction {
    * 'conflict' (will be retried), 'error' (user exception), 'none' (none).
    */
   abort(reason: 'conflict' | 'error' | 'none'): void {
+    const writes = this.writes;
+    for (let e = 0; e < writes.count; e++) {
+      // B2: a cell block no commit published goes back with the write set.
+      if (writes.kinds[e] === W_OWN && writes.refs[e] !== 0) freeValue(this.mem, this.alloc, writes.refs[e]!);
+    }
     if (reason !== 'none') {
       const field = reason === 'conflict' ? S_ABORT_CONFLICT : S_ABORT_ERROR;
       this.mem.f64[slotOffset(this.slot, field) >> 3]! += 1;

@@ -1,0 +1,491 @@
+/**
+ * The transactional hash table behind TMap and TSet: open addressing (linear probing) over
+ * cells in one cell block, every cell read and written through the transaction's read set
+ * and write set, committed by the one commit protocol (commit.ts). Layout: layout.ts,
+ * "TMap / TSet".
+ *
+ * An operation, in the transaction's snapshot:
+ *   TABLE cell -> table; hash(key) -> home slot; probe KEY cells until the key or an empty
+ *   KEY cell; then the key's VALUE cell. Inserting claims the empty KEY cell it stopped at.
+ *
+ * Invariants:
+ *  H1. A slot's KEY cell goes from empty to one key, once, and never changes again in that
+ *      table (delete writes the VALUE cell only, keeping the slot for the key). So the probe
+ *      path of a key never changes while the table is current, and an operation on key k
+ *      reads: TABLE, the KEY cells from k's home to k's slot (each written only when it was
+ *      claimed) and k's VALUE cell. Two transactions on different keys conflict only if one
+ *      claims an empty KEY cell on the other's probe path (an insert into "its bucket"),
+ *      or on TABLE when one of them replaced the table.
+ *  H2. SIZE and USED change only by W_ADD (commutative): inserts do not conflict on them.
+ *      USED is never read into a read set: it is a hint for when to grow, read as the
+ *      committed value plus this transaction's own adds.
+ *  H3. Growth happens inside the transaction that finds the table half full (or full): it
+ *      reads every slot through the read set (so a commit to any slot meanwhile aborts it),
+ *      copies the live entries into a new cell block with plain stores (the block is private,
+ *      B4), each copied cell keeping the version and writer it had, re-applies its own
+ *      pending writes to the new cells, drops its writes to the old table, and writes TABLE
+ *      (W_OWN). Deleted keys are not copied. Every operation reads TABLE, so the growth
+ *      commit conflicts with every transaction on the map that overlaps it, and with
+ *      nothing else: growth is rare (each doubles the room), so this is the accepted cost.
+ *  H4. The old table stays readable by every snapshot older than the growth commit; it is
+ *      freed with everything its cells hold when TABLE's old version is reclaimed
+ *      (cell-block.ts B2), never earlier. Copies share no block with it (B3).
+ *  H5. Keys compare by SameValueZero: -0 is stored as 0; NaN equals NaN.
+ *
+ * Memory ordering: as transaction.ts (reads are readCell's seqlock); the private table's
+ * plain stores are published by the unlock of the TABLE cell (commit.ts T5).
+ */
+import { decodeValue, type Value } from '../codec.js';
+import { ValueTypeError } from '../errors.js';
+import { allocCellBlock, freeValue } from './cell-block.js';
+import type { Core } from './core.js';
+import {
+  ABSENT_TAG,
+  B_PAYLOAD,
+  C_NUM,
+  C_REF,
+  C_VERSION,
+  C_WRITER,
+  CB_CAPACITY,
+  CB_CELLS,
+  CELL_BYTES,
+  classFor,
+  K_DATA,
+  K_HASH,
+  K_LENGTH,
+  M_SIZE,
+  M_TABLE,
+  MIN_BLOCK,
+} from './layout.js';
+import { W_ADD, W_BLOB, W_NUM, W_OWN } from './write-set.js';
+
+/** A key of a TMap or an element of a TSet. */
+export type Key = string | number;
+
+/** Bytes of a slot: KEY cell and VALUE cell. */
+const SLOT_BYTES = 2 * CELL_BYTES;
+/** Longest string key, in UTF-16 units (a key block of at most 1 MiB). */
+export const MAX_KEY_LENGTH = (1 << 19) - 16;
+/** The value block payload that marks a deleted value (layout.ts ABSENT_TAG). */
+const ABSENT = new Uint8Array([ABSENT_TAG]);
+/** Slots of a new map's table. */
+const INITIAL_SLOTS = 15;
+
+const f64Scratch = new Float64Array(1);
+const i32Scratch = new Int32Array(f64Scratch.buffer);
+const u8Scratch = new Uint8Array(f64Scratch.buffer);
+
+/** Slot capacity of the smallest table block holding `slots` slots (and USED). */
+export function capacityFor(slots: number): number {
+  const bytes = MIN_BLOCK << classFor(CB_CELLS + CELL_BYTES + slots * SLOT_BYTES);
+  return Math.floor((bytes - CB_CELLS - CELL_BYTES) / SLOT_BYTES);
+}
+
+/** Allocates a table with room for `slots` slots (B4: private until published). */
+export function allocTable(core: Core, slots: number, owner: number): number {
+  const cap = capacityFor(slots);
+  return allocCellBlock(core.mem, core.alloc, 1 + 2 * cap, cap, owner);
+}
+
+/** A new map's first table (creation: plain stores before the directory entry is published). */
+export function initialTable(core: Core, owner: number): number {
+  return allocTable(core, INITIAL_SLOTS, owner);
+}
+
+/** Throws unless `key` is a string or a number; returns it with -0 as 0 (H5). */
+export function checkKey(key: unknown, target: string): Key {
+  if (typeof key === 'number') return key === 0 ? 0 : key;
+  if (typeof key === 'string') {
+    if (key.length > MAX_KEY_LENGTH) {
+      throw new ValueTypeError('$', `a key of ${key.length} characters is longer than ${MAX_KEY_LENGTH}`, target);
+    }
+    return key;
+  }
+  throw new ValueTypeError('$', `keys are strings or numbers, got ${key === null ? 'null' : typeof key}`, target);
+}
+
+/** Hash of a key (FNV-1a over UTF-16 units or the f64 bits, then a murmur finaliser). */
+export function hashKey(key: Key): number {
+  let h = 0x811c9dc5 | 0;
+  if (typeof key === 'string') {
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  } else {
+    f64Scratch[0] = Number.isNaN(key) ? Number.NaN : key; // one NaN (H5)
+    h = Math.imul(h ^ i32Scratch[0]!, 0x01000193);
+    h = Math.imul(h ^ i32Scratch[1]!, 0x01000193);
+    h ^= 0x5bd1e995; // numbers and strings of equal units hash apart
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** The key block payload of `key`. */
+function encodeKey(key: Key, hash: number): Uint8Array {
+  const n = typeof key === 'number' ? 8 : key.length * 2;
+  const bytes = new Uint8Array(K_DATA + n);
+  const view = new DataView(bytes.buffer);
+  view.setInt32(K_HASH, hash, true);
+  if (typeof key === 'number') {
+    view.setInt32(K_LENGTH, -1, true);
+    view.setFloat64(K_DATA, key, true);
+  } else {
+    view.setInt32(K_LENGTH, key.length, true);
+    for (let i = 0; i < key.length; i++) view.setUint16(K_DATA + 2 * i, key.charCodeAt(i), true);
+  }
+  return bytes;
+}
+
+function readI32(u8: Uint8Array, at: number): number {
+  return u8[at]! | (u8[at + 1]! << 8) | (u8[at + 2]! << 16) | (u8[at + 3]! << 24);
+}
+
+function readF64(u8: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) u8Scratch[i] = u8[at + i]!;
+  return f64Scratch[0]!;
+}
+
+/** True if the key payload at `u8[at...]` is `key` (hash compared first). */
+function keyEquals(u8: Uint8Array, at: number, key: Key, hash: number): boolean {
+  if (readI32(u8, at + K_HASH) !== hash) return false;
+  const length = readI32(u8, at + K_LENGTH);
+  if (typeof key === 'number') {
+    if (length !== -1) return false;
+    const stored = readF64(u8, at + K_DATA);
+    return stored === key || (Number.isNaN(stored) && Number.isNaN(key));
+  }
+  if (length !== key.length) return false;
+  for (let i = 0, p = at + K_DATA; i < length; i++, p += 2) {
+    if ((u8[p]! | (u8[p + 1]! << 8)) !== key.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The key stored in the payload at `u8[at...]`. */
+export function decodeKey(u8: Uint8Array, at: number): Key {
+  const length = readI32(u8, at + K_LENGTH);
+  if (length === -1) return readF64(u8, at + K_DATA);
+  let s = '';
+  for (let i = 0, p = at + K_DATA; i < length; i++, p += 2) s += String.fromCharCode(u8[p]! | (u8[p + 1]! << 8));
+  return s;
+}
+
+/** Key order of entries() and snapshot(): numbers ascending (NaN last), then strings by UTF-16 units. */
+export function compareKeys(a: Key, b: Key): number {
+  if (typeof a === 'number') {
+    if (typeof b !== 'number') return -1;
+    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+    if (Number.isNaN(b)) return -1;
+    return a - b;
+  }
+  if (typeof b === 'number') return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One thread's access to one map's cells, inside the current transaction. */
+export class HashTable {
+  private readonly tableCell: number;
+  private readonly sizeCell: number;
+  /** The table this operation works on, its capacity, and whether it is this transaction's own (unpublished). */
+  private table = 0;
+  private cap = 0;
+  private own = false;
+  /** Registers of view(): a value as this transaction sees it. vBytes is set for a pending blob. */
+  private vNum = 0;
+  private vRef = 0;
+  private vBytes: Uint8Array | null = null;
+  /** After find() misses: the empty slot it stopped at, -1 if the table has none. */
+  private empty = -1;
+
+  constructor(
+    private readonly core: Core,
+    /** The map's name, for error messages. */
+    readonly name: string,
+    root: number,
+    /** The directory entry (stored in each table, for conflict keys). */
+    private readonly owner: number,
+  ) {
+    this.tableCell = root + M_TABLE;
+    this.sizeCell = root + M_SIZE;
+  }
+
+  /** The value of `key`, or undefined (also for a deleted key). */
+  get(key: Key): Value {
+    const slot = this.find(key, hashKey(key));
+    if (slot < 0) return undefined;
+    this.view(this.valueCell(slot));
+    return this.value();
+  }
+
+  /** True if `key` has a value. */
+  has(key: Key): boolean {
+    const slot = this.find(key, hashKey(key));
+    if (slot < 0) return false;
+    this.view(this.valueCell(slot));
+    return !this.absent();
+  }
+
+  /**
+   * Sets `key` to `value` (a number, or `bytes` encoded by the caller). Returns true if the
+   * key was new.
+   */
+  set(key: Key, value: number, bytes: Uint8Array | null): boolean {
+    const tx = this.core.tx;
+    const hash = hashKey(key);
+    let slot = this.find(key, hash);
+    let added = false;
+    if (slot < 0) {
+      if (this.empty < 0 || this.shouldGrow()) {
+        this.grow(1);
+        slot = this.find(key, hash);
+      }
+      slot = this.empty;
+      tx.writeBlob(this.keyCell(slot), encodeKey(key, hash)); // H1: claim the empty KEY cell
+      tx.addNum(this.table + CB_CELLS, 1); // H2: USED
+      added = true;
+    } else {
+      this.view(this.valueCell(slot));
+      added = this.absent();
+    }
+    if (added) tx.addNum(this.sizeCell, 1); // H2
+    if (bytes === null) tx.writeNum(this.valueCell(slot), value);
+    else tx.writeBlob(this.valueCell(slot), bytes);
+    return added;
+  }
+
+  /** Deletes `key`; true if it had a value. The slot keeps the key (H1). */
+  delete(key: Key): boolean {
+    const slot = this.find(key, hashKey(key));
+    if (slot < 0) return false;
+    const cell = this.valueCell(slot);
+    this.view(cell);
+    if (this.absent()) return false;
+    const tx = this.core.tx;
+    tx.writeBlob(cell, ABSENT);
+    tx.addNum(this.sizeCell, -1); // H2
+    return true;
+  }
+
+  /** Number of keys (reads SIZE: conflicts with concurrent inserts and deletes, as it must). */
+  size(): number {
+    const tx = this.core.tx;
+    tx.readCell(this.sizeCell);
+    let n = tx.outNum;
+    const writes = tx.writes;
+    if (writes.count !== 0) {
+      const e = writes.find(this.sizeCell);
+      if (e >= 0 && writes.kinds[e] === W_ADD) n += writes.nums[e]!;
+    }
+    return n;
+  }
+
+  /** Every [key, value], sorted by key (reads every slot). */
+  entries(): [Key, Value][] {
+    const out: [Key, Value][] = [];
+    this.load();
+    for (let slot = 0; slot < this.cap; slot++) {
+      const key = this.keyAt(slot);
+      if (key === undefined) continue;
+      this.view(this.valueCell(slot));
+      if (!this.absent()) out.push([key, this.value()]);
+    }
+    return out.sort((a, b) => compareKeys(a[0], b[0]));
+  }
+
+  private keyCell(slot: number): number {
+    return slotCell(this.table, slot);
+  }
+
+  private valueCell(slot: number): number {
+    return this.keyCell(slot) + CELL_BYTES;
+  }
+
+  /** Reads TABLE: the table this transaction sees (its own if it grew the map). */
+  private load(): void {
+    const tx = this.core.tx;
+    const writes = tx.writes;
+    const e = writes.count === 0 ? -1 : writes.find(this.tableCell);
+    if (e >= 0 && writes.kinds[e] === W_OWN) {
+      this.table = writes.refs[e]!;
+      this.own = true;
+    } else {
+      tx.readCell(this.tableCell);
+      this.table = tx.outRef;
+      this.own = false;
+    }
+    const mem = this.core.mem;
+    mem.ensure(this.table + CB_CELLS);
+    this.cap = mem.i32[(this.table + CB_CAPACITY) >> 2]!;
+    mem.ensure(this.keyCell(this.cap));
+  }
+
+  /**
+   * `cell` as this transaction sees it, into vNum/vRef/vBytes: its own write, else (H1) a
+   * read through the read set, or a plain load in its own unpublished table (B4).
+   */
+  private view(cell: number): void {
+    const tx = this.core.tx;
+    const writes = tx.writes;
+    if (writes.count !== 0) {
+      const e = writes.find(cell);
+      if (e >= 0) {
+        if (writes.kinds[e] === W_BLOB) {
+          this.vBytes = writes.blobs[e]!;
+          this.vRef = -1;
+        } else {
+          this.vBytes = null;
+          this.vNum = writes.nums[e]!;
+          this.vRef = 0;
+        }
+        return;
+      }
+    }
+    this.vBytes = null;
+    if (this.own) {
+      const mem = this.core.mem;
+      this.vNum = mem.f64[(cell + C_NUM) >> 3]!;
+      this.vRef = mem.i32[(cell + C_REF) >> 2]!;
+    } else {
+      tx.readCell(cell);
+      this.vNum = tx.outNum;
+      this.vRef = tx.outRef;
+    }
+  }
+
+  /** True if the viewed VALUE cell marks a deleted key. */
+  private absent(): boolean {
+    if (this.vBytes !== null) return this.vBytes[0] === ABSENT_TAG;
+    return this.vRef !== 0 && this.core.mem.u8[this.vRef + B_PAYLOAD] === ABSENT_TAG;
+  }
+
+  /** The viewed VALUE cell's value (not absent), copied out. */
+  private value(): Value {
+    if (this.vBytes !== null) return this.vBytes[0] === ABSENT_TAG ? undefined : decodeValue(this.vBytes);
+    if (this.vRef === 0) return this.vNum;
+    if (this.core.mem.u8[this.vRef + B_PAYLOAD] === ABSENT_TAG) return undefined;
+    return decodeValue(this.core.tx.blockBytes(this.vRef));
+  }
+
+  /** The key in `slot` (viewed), or undefined if the slot is empty. */
+  private keyAt(slot: number): Key | undefined {
+    this.view(this.keyCell(slot));
+    if (this.vBytes !== null) return decodeKey(this.vBytes, 0);
+    if (this.vRef === 0) return undefined;
+    return decodeKey(this.core.mem.u8, this.vRef + B_PAYLOAD);
+  }
+
+  /**
+   * Loads the table and probes for `key` (H1): its slot, or -1 with `empty` set to the empty
+   * slot the probe stopped at (-1 if every slot holds another key).
+   */
+  private find(key: Key, hash: number): number {
+    this.load();
+    const cap = this.cap;
+    const u8 = this.core.mem.u8;
+    let slot = Math.floor(((hash >>> 0) * cap) / 4294967296);
+    for (let probes = 0; probes < cap; probes++) {
+      this.view(this.keyCell(slot));
+      if (this.vBytes !== null) {
+        if (keyEquals(this.vBytes, 0, key, hash)) return slot;
+      } else if (this.vRef === 0) {
+        this.empty = slot;
+        return -1;
+      } else if (keyEquals(u8, this.vRef + B_PAYLOAD, key, hash)) {
+        return slot;
+      }
+      if (++slot === cap) slot = 0;
+    }
+    this.empty = -1;
+    return -1;
+  }
+
+  /** H2: more than half the slots claimed, counting this transaction's own claims. */
+  private shouldGrow(): boolean {
+    const used = this.table + CB_CELLS;
+    let n = this.core.mem.f64[(used + C_NUM) >> 3]!;
+    const writes = this.core.tx.writes;
+    const e = writes.find(used);
+    if (e >= 0 && writes.kinds[e] === W_ADD) n += writes.nums[e]!;
+    return (n + 1) * 2 > this.cap;
+  }
+
+  /** H3: replaces the table by one with room for the live keys and `extra` more. */
+  private grow(extra: number): void {
+    const core = this.core;
+    const mem = core.mem;
+    const tx = core.tx;
+    const writes = tx.writes;
+    const old = this.table;
+    const oldCap = this.cap;
+    // Pass 1: the live slots (every KEY and VALUE cell read: H3).
+    const live: number[] = [];
+    for (let slot = 0; slot < oldCap; slot++) {
+      this.view(this.keyCell(slot));
+      if (this.vBytes === null && this.vRef === 0) continue;
+      this.view(this.valueCell(slot));
+      if (!this.absent()) live.push(slot);
+    }
+    const block = allocTable(core, Math.max(INITIAL_SLOTS, 4 * (live.length + extra)), this.owner);
+    const cap = mem.i32[(block + CB_CAPACITY) >> 2]!;
+    const moves: number[] = []; // pairs [old VALUE cell, new VALUE cell] with a pending write
+    try {
+      // Pass 2: copy each live slot (B3), keeping the version and writer of each value (H3).
+      for (const slot of live) {
+        const oldKey = this.keyCell(slot);
+        this.view(oldKey);
+        const keyBytes = this.vBytes ?? tx.blockBytes(this.vRef);
+        let to = Math.floor(((readI32(keyBytes, K_HASH) >>> 0) * cap) / 4294967296);
+        while (mem.i32[(slotCell(block, to) + C_REF) >> 2] !== 0) if (++to === cap) to = 0;
+        const newKey = slotCell(block, to);
+        mem.i32[(newKey + C_REF) >> 2] = core.alloc.storeValue(keyBytes);
+        if (this.vBytes === null) this.copyMeta(newKey, oldKey);
+        const oldValue = oldKey + CELL_BYTES;
+        const newValue = newKey + CELL_BYTES;
+        if (writes.count !== 0 && writes.find(oldValue) >= 0) {
+          moves.push(oldValue, newValue);
+          continue;
+        }
+        this.view(oldValue);
+        if (this.vRef === 0) mem.f64[(newValue + C_NUM) >> 3] = this.vNum;
+        else mem.i32[(newValue + C_REF) >> 2] = core.alloc.storeValue(tx.blockBytes(this.vRef));
+        this.copyMeta(newValue, oldValue);
+      }
+    } catch (error) {
+      freeValue(mem, core.alloc, block); // B2: never published, not in the write set
+      throw error;
+    }
+    mem.f64[(block + CB_CELLS + C_NUM) >> 3] = live.length; // USED
+    // Pending values move to the new cells; then every write into the old table is dropped.
+    for (let k = 0; k < moves.length; k += 2) {
+      const e = writes.find(moves[k]!);
+      if (writes.kinds[e] === W_NUM) tx.writeNum(moves[k + 1]!, writes.nums[e]!);
+      else tx.writeBlob(moves[k + 1]!, writes.blobs[e]!);
+    }
+    const oldEnd = slotCell(old, oldCap);
+    for (let e = writes.count - 1; e >= 0; e--) {
+      const cell = writes.cells[e]!;
+      if (cell >= old && cell < oldEnd) writes.remove(e);
+    }
+    tx.writeOwned(this.tableCell, block); // frees the old table if it was this transaction's own (B2)
+    this.table = block;
+    this.cap = cap;
+    this.own = true;
+  }
+
+  /**
+   * Gives copied cell `to` the version and writer of `from` as last viewed: the snapshot's
+   * version (a later commit to `from` fails this transaction's validation, H3).
+   */
+  private copyMeta(to: number, from: number): void {
+    const mem = this.core.mem;
+    mem.f64[(to + C_VERSION) >> 3] = this.own ? mem.f64[(from + C_VERSION) >> 3]! : this.core.tx.outVersion;
+    mem.i32[(to + C_WRITER) >> 2] = mem.i32[(from + C_WRITER) >> 2]!;
+  }
+}
+
+/** The KEY cell of `slot` in table `block` (slots follow CB_CELLS and the USED cell). */
+function slotCell(block: number, slot: number): number {
+  return block + CB_CELLS + CELL_BYTES + slot * SLOT_BYTES;
+}
