@@ -1,11 +1,16 @@
 import { AmeError } from './errors.js';
 import type { Core } from './internal/core.js';
 import { listEntries, type Entry } from './internal/directory.js';
-import { CELL_SHIFT, C_WRITER, KIND_TARRAY } from './internal/layout.js';
+import { collectionCellName, rootCellName } from './internal/cell-names.js';
+import { C_WRITER } from './internal/layout.js';
 
 /** The key a conflict was found on, and the tag of the commit that changed it. */
 export interface ConflictInfo {
-  /** `name` for a tvar or tcounter, `name[i]` for a tarray element. */
+  /**
+   * `name` for a tvar or tcounter, `name[i]` for a tarray element, `name{"bob"}` for a TMap
+   * key (or TSet element), `name.size`, `name.table`, `name.head`, `name.tail` ... for a
+   * collection's shared cells.
+   */
   readonly key: string;
   /** Tag of the commit that wrote the newer value (a scheduler's task index), -1 if unknown. */
   readonly writer: number;
@@ -93,12 +98,16 @@ export class TxControl {
   history(): TxHistory | undefined {
     const raw = this.core.tx.history;
     if (!raw) return undefined;
+    // A TMap key is two cells (key and value): per key, the newest version read stands for
+    // both (the key cell is only written together with the value cell), and a key written
+    // through both cells is one write.
     const reads = new Map<string, number>();
     for (const [cell, version] of raw.reads) {
       const key = this.describe(cell);
-      if (!reads.has(key)) reads.set(key, version);
+      const seen = reads.get(key);
+      if (seen === undefined || version > seen) reads.set(key, version);
     }
-    const writes = raw.writes.map((cell) => [this.describe(cell), raw.version] as const);
+    const writes = [...new Set(raw.writes.map((cell) => this.describe(cell)))].map((key) => [key, raw.version] as const);
     return { reads: [...reads], writes, version: raw.version };
   }
 
@@ -147,20 +156,18 @@ export class TxControl {
     return { key: this.describe(cell), writer: this.core.mem.i32[(cell + C_WRITER) >> 2]! };
   }
 
-  /** The key of a cell address: `name` or `name[i]`. */
+  /** The key of a cell address (see ConflictInfo.key). */
   describe(cell: number): string {
-    let entry = this.find(cell);
-    if (!entry) {
-      this.entries = listEntries(this.core.mem).sort((a, b) => a.base - b.base);
-      entry = this.find(cell);
-    }
-    if (!entry) return `cell@${cell}`;
-    return entry.kind === KIND_TARRAY ? `${entry.name}[${(cell - entry.base) >> CELL_SHIFT}]` : entry.name;
+    const found = this.find(cell);
+    if (found !== undefined) return found;
+    this.entries = listEntries(this.core.mem).sort((a, b) => a.base - b.base);
+    return this.find(cell) ?? `cell@${cell}`;
   }
 
-  private find(cell: number): Entry | undefined {
+  private find(cell: number): string | undefined {
     for (const entry of this.entries) {
-      if (cell >= entry.base && cell < entry.base + (entry.length << CELL_SHIFT)) return entry;
+      const name = rootCellName(entry, cell) ?? collectionCellName(this.core.mem, entry, cell);
+      if (name !== undefined) return name;
     }
     return undefined;
   }
