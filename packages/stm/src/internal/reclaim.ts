@@ -44,7 +44,8 @@ export class Reclaimer {
     const mem = this.mem;
     let r = record;
     let above = 0;
-    while (r !== 0 && mem.f64[(r + R_VERSION) >> 3]! > this.bound) {
+    // Records may come from other threads' allocations past this thread's views: ensure each.
+    while (r !== 0 && (mem.ensure(r + 32), mem.f64[(r + R_VERSION) >> 3]!) > this.bound) {
       r = mem.i32[(r + R_NEXT) >> 2]!;
       above++;
     }
