@@ -214,7 +214,7 @@ describe('TMap, TSet and TQueue match Map, Set and array models', () => {
       const heap = Heap.create({ maxThreads: 1 });
       try {
         const real: Real = { heap, map: heap.tmap<Key, Value>('m'), set: heap.tset<Key>('s'), queue: heap.tqueue('q') };
-        fc.modelRun(() => ({ model: { map: new Map(), set: new Set(), queue: [] }, real }), cmds);
+        fc.modelRun(() => ({ model: { map: new Map<Key, Value>(), set: new Set<Key>(), queue: [] }, real }), cmds);
         expect(heap.stats().aborts.conflict).toBe(0);
       } finally {
         heap.detach();

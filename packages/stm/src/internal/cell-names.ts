@@ -12,6 +12,7 @@
 import type { Entry } from './directory.js';
 import { decodeKey } from './hash-table.js';
 import {
+  B_LENGTH,
   B_PAYLOAD,
   C_CHAIN,
   C_REF,
@@ -46,6 +47,7 @@ export function rootCellName(entry: Entry, cell: number): string | undefined {
 /** The name of `cell` if it lies in a table or ring of collection `entry`, else undefined. */
 export function collectionCellName(mem: Memory, entry: Entry, cell: number): string | undefined {
   if (entry.kind !== KIND_TMAP && entry.kind !== KIND_TSET && entry.kind !== KIND_TQUEUE) return undefined;
+  mem.refresh(); // blocks may lie past this thread's views
   const root = entry.base; // TABLE and RING are the first root cell
   let block = mem.i32[(root + C_REF) >> 2]!;
   let record = mem.i32[(root + C_CHAIN) >> 2]!;
@@ -65,7 +67,9 @@ function nameIn(mem: Memory, entry: Entry, block: number, index: number): string
   if (index === 0) return `${entry.name}.used`;
   const keyCell = block + CB_CELLS + CELL_BYTES + ((index - 1) >> 1) * 2 * CELL_BYTES;
   const ref = mem.i32[(keyCell + C_REF) >> 2]!;
+  mem.ensure(ref + B_PAYLOAD);
   if (ref <= 0 || ref >= mem.limit) return `${entry.name}{?}`;
+  mem.ensure(ref + B_PAYLOAD + mem.i32[(ref + B_LENGTH) >> 2]!);
   const key = decodeKey(mem.u8, ref + B_PAYLOAD);
   return `${entry.name}{${typeof key === 'number' ? String(key) : JSON.stringify(key)}}`;
 }

@@ -41,6 +41,7 @@ import { allocCellBlock, freeValue } from './cell-block.js';
 import type { Core } from './core.js';
 import {
   ABSENT_TAG,
+  B_LENGTH,
   B_PAYLOAD,
   C_NUM,
   C_REF,
@@ -357,15 +358,30 @@ export class HashTable {
   /** True if the viewed VALUE cell marks a deleted key. */
   private absent(): boolean {
     if (this.vBytes !== null) return this.vBytes[0] === ABSENT_TAG;
-    return this.vRef !== 0 && this.core.mem.u8[this.vRef + B_PAYLOAD] === ABSENT_TAG;
+    if (this.vRef === 0) return false;
+    const mem = this.core.mem;
+    mem.ensure(this.vRef + B_PAYLOAD + 1); // a block another thread allocated past this thread's views
+    return mem.u8[this.vRef + B_PAYLOAD] === ABSENT_TAG;
   }
 
   /** The viewed VALUE cell's value (not absent), copied out. */
   private value(): Value {
     if (this.vBytes !== null) return this.vBytes[0] === ABSENT_TAG ? undefined : decodeValue(this.vBytes);
     if (this.vRef === 0) return this.vNum;
-    if (this.core.mem.u8[this.vRef + B_PAYLOAD] === ABSENT_TAG) return undefined;
-    return decodeValue(this.core.tx.blockBytes(this.vRef));
+    const bytes = this.core.tx.blockBytes(this.vRef);
+    return bytes[0] === ABSENT_TAG ? undefined : decodeValue(bytes);
+  }
+
+  /**
+   * Byte offset of the viewed key block's payload, with the views made to cover it (another
+   * thread may have allocated it past them). No allocation: the probe loop's hot path.
+   */
+  private keyPayload(): number {
+    const mem = this.core.mem;
+    const ref = this.vRef;
+    mem.ensure(ref + B_PAYLOAD);
+    mem.ensure(ref + B_PAYLOAD + mem.i32[(ref + B_LENGTH) >> 2]!);
+    return ref + B_PAYLOAD;
   }
 
   /** The key in `slot` (viewed), or undefined if the slot is empty. */
@@ -373,7 +389,7 @@ export class HashTable {
     this.view(this.keyCell(slot));
     if (this.vBytes !== null) return decodeKey(this.vBytes, 0);
     if (this.vRef === 0) return undefined;
-    return decodeKey(this.core.mem.u8, this.vRef + B_PAYLOAD);
+    return decodeKey(this.core.mem.u8, this.keyPayload());
   }
 
   /**
@@ -383,7 +399,6 @@ export class HashTable {
   private find(key: Key, hash: number): number {
     this.load();
     const cap = this.cap;
-    const u8 = this.core.mem.u8;
     let slot = Math.floor(((hash >>> 0) * cap) / 4294967296);
     for (let probes = 0; probes < cap; probes++) {
       this.view(this.keyCell(slot));
@@ -392,7 +407,7 @@ export class HashTable {
       } else if (this.vRef === 0) {
         this.empty = slot;
         return -1;
-      } else if (keyEquals(u8, this.vRef + B_PAYLOAD, key, hash)) {
+      } else if (keyEquals(this.core.mem.u8, this.keyPayload(), key, hash)) {
         return slot;
       }
       if (++slot === cap) slot = 0;
