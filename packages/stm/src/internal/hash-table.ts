@@ -164,6 +164,22 @@ function keyEquals(u8: Uint8Array, at: number, key: Key, hash: number): boolean 
   return true;
 }
 
+/** keyEquals for a key block in shared memory (payload 8-aligned): word loads, no byte assembly. */
+function keyEqualsShared(mem: Core['mem'], at: number, key: Key, hash: number): boolean {
+  const i32 = mem.i32;
+  if (i32[(at + K_HASH) >> 2] !== hash) return false;
+  const length = i32[(at + K_LENGTH) >> 2]!;
+  if (typeof key === 'number') {
+    if (length !== -1) return false;
+    const stored = mem.f64[(at + K_DATA) >> 3]!;
+    return stored === key || (Number.isNaN(stored) && Number.isNaN(key));
+  }
+  if (length !== key.length) return false;
+  const u16 = mem.u16;
+  for (let i = 0, p = (at + K_DATA) >> 1; i < length; i++, p++) if (u16[p] !== key.charCodeAt(i)) return false;
+  return true;
+}
+
 /** The key stored in the payload at `u8[at...]`. */
 export function decodeKey(u8: Uint8Array, at: number): Key {
   const length = readI32(u8, at + K_LENGTH);
@@ -197,6 +213,8 @@ export class HashTable {
   private vNum = 0;
   private vRef = 0;
   private vBytes: Uint8Array | null = null;
+  /** The transaction attempt (Transaction.serial) `table` was read in. */
+  private serial = -1;
   /** After find() misses: the empty slot it stopped at, -1 if the table has none. */
   private empty = -1;
 
@@ -303,9 +321,14 @@ export class HashTable {
     return this.keyCell(slot) + CELL_BYTES;
   }
 
-  /** Reads TABLE: the table this transaction sees (its own if it grew the map). */
+  /**
+   * Reads TABLE: the table this transaction sees (its own if it grew the map). Once per
+   * attempt: TABLE changes within an attempt only by this handle's own grow().
+   */
   private load(): void {
     const tx = this.core.tx;
+    if (this.serial === tx.serial) return;
+    this.serial = tx.serial;
     const writes = tx.writes;
     const e = writes.count === 0 ? -1 : writes.find(this.tableCell);
     if (e >= 0 && writes.kinds[e] === W_OWN) {
@@ -407,7 +430,7 @@ export class HashTable {
       } else if (this.vRef === 0) {
         this.empty = slot;
         return -1;
-      } else if (keyEquals(this.core.mem.u8, this.keyPayload(), key, hash)) {
+      } else if (keyEqualsShared(this.core.mem, this.keyPayload(), key, hash)) {
         return slot;
       }
       if (++slot === cap) slot = 0;

@@ -75,6 +75,8 @@ export class StmInvariantError extends AmeError {
 export class Transaction {
   /** True between begin and commit/abort. */
   active = false;
+  /** Counts begin(): tells handles that cache something per attempt (a TMap's table) a new one started. */
+  serial = 0;
   /** Snapshot version S. */
   snapshot = 0;
   /** Cells read (addresses), in read order, duplicates allowed. */
@@ -157,6 +159,7 @@ export class Transaction {
       }
     }
     this.readCount = 0;
+    this.serial++;
     this.active = true;
   }
 
