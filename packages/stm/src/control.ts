@@ -98,16 +98,14 @@ export class TxControl {
   history(): TxHistory | undefined {
     const raw = this.core.tx.history;
     if (!raw) return undefined;
-    // A TMap key is two cells (key and value): per key, the newest version read stands for
-    // both (the key cell is only written together with the value cell), and a key written
-    // through both cells is one write.
+    // Per key the newest version read (a cell re-read after extend() shows the same one).
     const reads = new Map<string, number>();
     for (const [cell, version] of raw.reads) {
-      const key = this.describe(cell);
+      const key = this.describe(cell, '.key');
       const seen = reads.get(key);
       if (seen === undefined || version > seen) reads.set(key, version);
     }
-    const writes = [...new Set(raw.writes.map((cell) => this.describe(cell)))].map((key) => [key, raw.version] as const);
+    const writes = [...new Set(raw.writes.map((cell) => this.describe(cell, '.key')))].map((key) => [key, raw.version] as const);
     return { reads: [...reads], writes, version: raw.version };
   }
 
@@ -156,17 +154,20 @@ export class TxControl {
     return { key: this.describe(cell), writer: this.core.mem.i32[(cell + C_WRITER) >> 2]! };
   }
 
-  /** The key of a cell address (see ConflictInfo.key). */
-  describe(cell: number): string {
-    const found = this.find(cell);
+  /**
+   * The key of a cell address (see ConflictInfo.key). `keySuffix` is appended for a TMap
+   * slot's key cell (histories use '.key': see cell-names.ts).
+   */
+  describe(cell: number, keySuffix = ''): string {
+    const found = this.find(cell, keySuffix);
     if (found !== undefined) return found;
     this.entries = listEntries(this.core.mem).sort((a, b) => a.base - b.base);
-    return this.find(cell) ?? `cell@${cell}`;
+    return this.find(cell, keySuffix) ?? `cell@${cell}`;
   }
 
-  private find(cell: number): string | undefined {
+  private find(cell: number, keySuffix: string): string | undefined {
     for (const entry of this.entries) {
-      const name = rootCellName(entry, cell) ?? collectionCellName(this.core.mem, entry, cell);
+      const name = rootCellName(entry, cell) ?? collectionCellName(this.core.mem, entry, cell, keySuffix);
       if (name !== undefined) return name;
     }
     return undefined;
