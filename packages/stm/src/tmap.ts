@@ -1,6 +1,7 @@
 import { encodeValue, type Value } from './codec.js';
 import type { Core } from './internal/core.js';
-import { checkKey, type HashTable, type Key } from './internal/hash-table.js';
+import type { HashTable } from './internal/hash-table.js';
+import { checkKey, type Key } from './internal/keys.js';
 
 /**
  * A transactional map from string or number keys to `Value`s, with per-key conflicts.

@@ -1,5 +1,6 @@
 import type { Core } from './internal/core.js';
-import { checkKey, type HashTable } from './internal/hash-table.js';
+import type { HashTable } from './internal/hash-table.js';
+import { checkKey } from './internal/keys.js';
 
 /**
  * A transactional set of strings or numbers: a TMap without values, with the same per-key

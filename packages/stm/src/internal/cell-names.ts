@@ -11,7 +11,7 @@
  * `cell@address`); nothing here is on a transaction's path.
  */
 import type { Entry } from './directory.js';
-import { decodeKey } from './hash-table.js';
+import { decodeKey } from './keys.js';
 import {
   B_LENGTH,
   B_PAYLOAD,
