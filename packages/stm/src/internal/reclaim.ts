@@ -44,10 +44,10 @@ export class Reclaimer {
     const mem = this.mem;
     let r = record;
     let above = 0;
-    // Records may come from other threads' allocations past this thread's views: ensure each.
-    while (r !== 0 && (mem.ensure(r + 32), mem.f64[(r + R_VERSION) >> 3]!) > this.bound) {
+    for (; r !== 0; above++) {
+      mem.ensure(r + 32); // a record another thread allocated may lie past this thread's views
+      if (mem.f64[(r + R_VERSION) >> 3]! <= this.bound) break;
       r = mem.i32[(r + R_NEXT) >> 2]!;
-      above++;
     }
     // A long chain above the bound means the bound is old: refresh it at the next commit.
     if (above > STALE_CHAIN) this.commitsSinceBound = BOUND_REFRESH_EVERY;
