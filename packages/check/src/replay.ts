@@ -9,9 +9,9 @@
  * parents' ctx.add calls are collected instead); they run from their own recorded call
  * at their own place in the order.
  */
-import { decodeValue, encodeValue, type Heap, type Value } from '@ame/stm';
-import { AsyncTaskError, TaskValueError, serializeError, type TaskCall, type TaskRef } from '@ame/pool';
-import { TaskContextImpl } from '@ame/pool/internal';
+import type { Heap, Value } from '@ame/stm';
+import { serializeError, type TaskCall, type TaskRef } from '@ame/pool';
+import { Attempt, TaskContextImpl } from '@ame/pool/internal';
 import { ReplayLoader } from './internal/task-loader.js';
 import type { ErrorRecord, Outcome } from './run-record.js';
 import { setupHeap, type Workload } from './workload.js';
@@ -56,6 +56,7 @@ export async function replaySerial(
     (fn) => loader.refFor(fn),
     (ref) => childRefs.push(ref) - 1,
   );
+  const attempt = new Attempt();
   const results = new Array<Value | undefined>(tasks.length).fill(undefined);
   const errors: ErrorRecord[] = [];
   const replayed: number[] = [];
@@ -68,20 +69,11 @@ export async function replaySerial(
       const fn = await loader.load(call.module, call.task);
       ctx.reset(1, index, 0);
       try {
-        const bytes = heap.atomically(() => {
-          if (fn instanceof Error) throw fn;
-          const value = fn(ctx, ...call.args);
-          if (isThenable(value)) {
-            (value as Promise<unknown>).then(undefined, () => {});
-            throw new AsyncTaskError(call.task);
-          }
-          try {
-            return encodeValue(value, `${call.task} result`);
-          } catch (error) {
-            throw new TaskValueError(call.task, 'result', error);
-          }
+        // The executors' own attempt (the same call, result encoding and errors).
+        heap.atomically(() => {
+          if (!attempt.run(fn, ctx, call.args, { name: call.task })) throw attempt.error;
         });
-        results[index] = decodeValue(bytes);
+        results[index] = attempt.value();
         for (const child of ctx.children) {
           const ref = childRefs[child.taskId]!;
           children.push({ module: ref.module, task: ref.name, args: child.args as Value[] });
@@ -108,12 +100,4 @@ export async function replaySerial(
 function record(index: number, task: string, phase: 'task' | 'afterCommit', error: unknown): ErrorRecord {
   const { name, message } = serializeError(error);
   return { index, task, phase, name, message };
-}
-
-function isThenable(value: unknown): boolean {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

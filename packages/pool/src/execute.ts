@@ -12,24 +12,13 @@
  * and primitive results.
  */
 import { isMainThread } from 'node:worker_threads';
-import { encodeValue, type Heap, type TxControl } from '@ame/stm';
+import type { Heap, TxControl } from '@ame/stm';
 import { TaskContextImpl } from './context.js';
-import { AsyncTaskError, TaskValueError, serializeError, type SerializedError } from './errors.js';
-import { callWith } from './internal/descriptor.js';
+import { serializeError, type SerializedError } from './errors.js';
+import { Attempt } from './internal/attempt.js';
 import type { TaskLoader } from './loader.js';
 import type { TaskHistory } from './report.js';
-import {
-  CURRENT,
-  FAILED,
-  R_ENCODED,
-  R_FALSE,
-  R_NULL,
-  R_NUMBER,
-  R_TRUE,
-  R_UNDEFINED,
-  STOP,
-  type SharedBatch,
-} from './shared-batch.js';
+import { CURRENT, FAILED, R_ENCODED, R_NUMBER, STOP, type SharedBatch } from './shared-batch.js';
 import type { TaskFunction } from './task-ref.js';
 
 /** Per-batch settings every thread of a run shares. */
@@ -87,9 +76,7 @@ export class BatchEnv {
   readonly args: unknown[] = [];
   private taskId = -1;
   /** The last attempt's outcome: a result kind and its number or encoding, or the error thrown. */
-  private resultKind = 0;
-  private resultNum = 0;
-  private resultBytes: Uint8Array | undefined;
+  private readonly result = new Attempt();
   error: unknown;
 
   constructor(
@@ -114,49 +101,9 @@ export class BatchEnv {
   attempt(attempt: number): boolean {
     const ctx = this.ctx;
     ctx.reset(this.options.batch, this.index, attempt);
-    try {
-      const fn = this.fn;
-      if (fn instanceof Error) throw fn;
-      const value = callWith(fn, ctx, this.args);
-      switch (typeof value) {
-        case 'number':
-          this.resultKind = R_NUMBER;
-          this.resultNum = value;
-          return true;
-        case 'boolean':
-          this.resultKind = value ? R_TRUE : R_FALSE;
-          return true;
-        case 'undefined':
-          this.resultKind = R_UNDEFINED;
-          return true;
-        default:
-          if (value === null) {
-            this.resultKind = R_NULL;
-            return true;
-          }
-          return this.encodeResult(value);
-      }
-    } catch (error) {
-      this.error = error;
-      return false;
-    }
-  }
-
-  private encodeResult(value: unknown): boolean {
-    if (isThenable(value)) {
-      // Silence the orphaned promise's rejection; the task has failed either way.
-      (value as Promise<unknown>).then(undefined, () => {});
-      this.error = new AsyncTaskError(this.name);
-      return false;
-    }
-    try {
-      this.resultBytes = encodeValue(value, `${this.name} result`);
-      this.resultKind = R_ENCODED;
-      return true;
-    } catch (error) {
-      this.error = new TaskValueError(this.name, 'result', error);
-      return false;
-    }
+    if (this.result.run(this.fn, ctx, this.args, this)) return true;
+    this.error = this.result.error;
+    return false;
   }
 
   /**
@@ -166,13 +113,14 @@ export class BatchEnv {
   committed(attempt: number): void {
     const { ctx, batch, index } = this;
     for (const child of ctx.children) batch.append(child.taskId, child.args, this.owner);
-    const kind = this.resultKind;
+    const result = this.result;
+    const kind = result.kind;
     if (kind === R_NUMBER) {
       batch.cover(index);
-      batch.nums[index] = this.resultNum;
+      batch.nums[index] = result.num;
     } else if (kind === R_ENCODED) {
-      this.out.results.push([index, this.resultBytes!]);
-      this.resultBytes = undefined;
+      this.out.results.push([index, result.bytes!]);
+      result.bytes = undefined;
     }
     batch.recordOutcome(index, kind, this.control.serialPoint);
     if (this.options.recordHistory) {
@@ -330,12 +278,4 @@ async function claimLoop(env: BatchEnv, strategy: Strategy, loader: TaskLoader, 
   if (index < end) batch.finish(owner, end - index);
   env.out.ran = ran;
   return env.take();
-}
-
-function isThenable(value: unknown): boolean {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

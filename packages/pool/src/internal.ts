@@ -8,6 +8,7 @@ export { copyArgs, TaskContextImpl } from './context.js';
 export type { ChildTask } from './context.js';
 export { BatchEnv, runBatch } from './execute.js';
 export type { BatchOptions, BatchOutput, LeaveCheck, Strategy, TaskFailure } from './execute.js';
+export { Attempt, isThenable } from './internal/attempt.js';
 export { callWith } from './internal/descriptor.js';
 export { TaskLoader } from './loader.js';
 export { BaseQueue, InlineQueue, PooledQueue } from './queue.js';

@@ -274,6 +274,12 @@ const PARALLEL_MIN_TASK_US = 4;
 /** Work left (ms, estimated) below which waking the workers is not worth it. */
 const PARALLEL_MIN_WORK_MS = 0.3;
 
+/** CPU time this process has used (all its threads), in ms. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 /** The workers must finish tasks at least this many times as fast as the calling thread did (below 1: recall only when clearly slower). */
 const RECALL_GAIN = 0.9;
 /** Their throughput is measured in windows of this length (the first one is not judged)... */
@@ -309,9 +315,12 @@ export abstract class PooledQueue extends BaseQueue {
     const control = this.batch.control;
     let leftInline = false;
     // Timing starts after the first task (it may import modules). CONFIRMATIONS windows in
-    // a row must find the tasks big enough: a preemption of this thread, or code that V8
-    // has not optimised yet in the first milliseconds, does not count.
+    // a row must find the tasks big enough: code that V8 has not optimised yet in the first
+    // milliseconds does not count. A window's time is the lesser of wall-clock and this
+    // process's CPU time, so a window in which the OS preempted this thread (a loaded
+    // machine) does not make tiny tasks look big.
     let wall0 = 0;
+    let cpu0 = 0;
     let ran0 = 0;
     let big = 0;
     let meanInlineMs = 0;
@@ -320,14 +329,17 @@ export abstract class PooledQueue extends BaseQueue {
       if (policy === 'inline' || ran === 0) return false;
       if (ran0 === 0 || !this.pool.started) {
         wall0 = performance.now();
+        cpu0 = cpuMs();
         ran0 = ran;
         return false;
       }
       const now = performance.now();
       if (now - wall0 < SAMPLE_MS) return false;
-      const meanMs = (now - wall0) / (ran - ran0);
+      const cpu = cpuMs();
+      const meanMs = Math.min(now - wall0, cpu - cpu0) / (ran - ran0);
       meanInlineMs = meanMs;
       wall0 = now;
+      cpu0 = cpu;
       ran0 = ran;
       big = meanMs * 1000 >= PARALLEL_MIN_TASK_US && this.batch.unclaimed() * meanMs >= PARALLEL_MIN_WORK_MS ? big + 1 : 0;
       leftInline = big >= CONFIRMATIONS;

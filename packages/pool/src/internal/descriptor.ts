@@ -189,7 +189,7 @@ export function readArgs(log: TaskRecordWriter, start: number, out: unknown[]): 
 }
 
 /** Calls `fn(ctx, ...args)` with exactly args.length arguments, without spreading for short lists. */
-export function callWith(fn: (...a: never[]) => unknown, ctx: unknown, a: unknown[]): unknown {
+export function callWith(fn: (...a: never[]) => unknown, ctx: unknown, a: readonly unknown[]): unknown {
   const f = fn as (...a: unknown[]) => unknown;
   switch (a.length) {
     case 0:

@@ -105,40 +105,17 @@ export function commitUpdate(tx: Transaction): boolean {
     }
   } catch (error) {
     records.fill(0, e, n);
-    freeUnpublished(tx, n);
+    freeUnpublished(tx, n, true);
     tx.abort('none');
     throw error;
   }
 
-  // b. Log the cells in lock order (C2 needs them before the first lock).
-  const order = tx.order;
-  writes.sortedOrder(order, tx.seqs);
-  log.begin(writes.cells, order, n, tx.tag);
-  if (FAULTS) commitFault(1);
-
-  // c. Lock in address order (T3, T7).
-  const seqs = tx.seqs;
-  for (let k = 0; k < n; k++) {
-    const seq = lockCell(tx, writes.cells[order[k]!]!);
-    seqs[order[k]!] = seq;
-    log.setSeq(k, seq);
-    if (FAULTS && k === 0) commitFault(2);
-  }
-
-  // d. Take the commit version.
-  const wv = Number(Atomics.add(tx.mem.big, CLOCK_INDEX, 1n)) + 1;
-  if (FAULTS) commitFault(3);
-  if (wv > Number.MAX_SAFE_INTEGER) {
-    unlockUnchanged(tx, n);
-    freeUnpublished(tx, n);
-    tx.abort('none');
-    throw new ClockExhaustedError(wv - 1);
-  }
-
+  // b-d. Log, lock, take wv.
+  const wv = lockAndStamp(tx, n, true);
   // e. Validate (T4).
   if (wv !== tx.snapshot + 1 && tx.validateReads && !readsCurrentLocked(tx)) {
     unlockUnchanged(tx, n);
-    freeUnpublished(tx, n);
+    freeUnpublished(tx, n, true);
     tx.abort('conflict');
     return false;
   }
@@ -147,6 +124,8 @@ export function commitUpdate(tx: Transaction): boolean {
   const mem = tx.mem;
   const i32 = mem.i32;
   const f64 = mem.f64;
+  const order = tx.order;
+  const seqs = tx.seqs;
   for (let k = 0; k < n; k++) {
     const ent = order[k]!;
     const ci = writes.cells[ent]! >> 2;
@@ -219,31 +198,14 @@ export function commitDirect(tx: Transaction): boolean {
     log.reserve(n);
     for (let e = 0; e < n; e++) if (writes.kinds[e] === W_BLOB) writes.refs[e] = tx.alloc.storeValue(writes.blobs[e]!);
   } catch (error) {
-    for (let e = 0; e < n; e++) if (writes.refs[e] !== 0) freeValue(tx.mem, tx.alloc, writes.refs[e]!);
-    writes.refs.fill(0, 0, n);
+    freeUnpublished(tx, n, false);
     tx.abort('none');
     throw error;
   }
+  // b-d.
+  const wv = lockAndStamp(tx, n, false);
   const order = tx.order;
   const seqs = tx.seqs;
-  writes.sortedOrder(order, seqs);
-  log.begin(writes.cells, order, n, tx.tag);
-  if (FAULTS) commitFault(1);
-  for (let k = 0; k < n; k++) {
-    const seq = lockCell(tx, writes.cells[order[k]!]!);
-    seqs[order[k]!] = seq;
-    log.setSeq(k, seq);
-    if (FAULTS && k === 0) commitFault(2);
-  }
-  const wv = Number(Atomics.add(tx.mem.big, CLOCK_INDEX, 1n)) + 1;
-  if (FAULTS) commitFault(3);
-  if (wv > Number.MAX_SAFE_INTEGER) {
-    unlockUnchanged(tx, n);
-    for (let e = 0; e < n; e++) if (writes.refs[e] !== 0) freeValue(tx.mem, tx.alloc, writes.refs[e]!);
-    writes.refs.fill(0, 0, n);
-    tx.abort('none');
-    throw new ClockExhaustedError(wv - 1);
-  }
   const mem = tx.mem;
   const i32 = mem.i32;
   const f64 = mem.f64;
@@ -301,6 +263,36 @@ export function commitDirect(tx: Transaction): boolean {
   return true;
 }
 
+/**
+ * Steps b-d, shared by both modes: log the cells in lock order (C2 needs them before the
+ * first lock), lock them in that order (T3, T7), take wv. Throws ClockExhaustedError with
+ * everything unlocked and freed.
+ */
+function lockAndStamp(tx: Transaction, n: number, versioned: boolean): number {
+  const writes = tx.writes;
+  const order = tx.order;
+  const seqs = tx.seqs;
+  const log = tx.log;
+  writes.sortedOrder(order, seqs);
+  log.begin(writes.cells, order, n, tx.tag);
+  if (FAULTS) commitFault(1);
+  for (let k = 0; k < n; k++) {
+    const seq = lockCell(tx, writes.cells[order[k]!]!);
+    seqs[order[k]!] = seq;
+    log.setSeq(k, seq);
+    if (FAULTS && k === 0) commitFault(2);
+  }
+  const wv = Number(Atomics.add(tx.mem.big, CLOCK_INDEX, 1n)) + 1;
+  if (FAULTS) commitFault(3);
+  if (wv > Number.MAX_SAFE_INTEGER) {
+    unlockUnchanged(tx, n);
+    freeUnpublished(tx, n, versioned);
+    tx.abort('none');
+    throw new ClockExhaustedError(wv - 1);
+  }
+  return wv;
+}
+
 /** T4: validation while holding the write locks; never waits (T3). */
 function readsCurrentLocked(tx: Transaction): boolean {
   const i32 = tx.mem.i32;
@@ -341,12 +333,12 @@ function unlockUnchanged(tx: Transaction, n: number): void {
   tx.log.setState(COMMIT_IDLE);
 }
 
-/** Returns this commit's unpublished records and blocks to the free lists. */
-function freeUnpublished(tx: Transaction, n: number): void {
+/** Returns this commit's unpublished records (versioned mode) and blocks to the free lists. */
+function freeUnpublished(tx: Transaction, n: number, versioned: boolean): void {
   const writes = tx.writes;
   const records = tx.records;
   for (let e = 0; e < n; e++) {
-    if (records[e] !== 0) {
+    if (versioned && records[e] !== 0) {
       tx.alloc.free(records[e]!, VERSION_CLASS);
       records[e] = 0;
     }
