@@ -98,6 +98,8 @@ export class HashTable {
   private vBytes: Uint8Array | null = null;
   /** The transaction attempt (Transaction.serial) `table` was read in. */
   private serial = -1;
+  /** The attempt in which this handle last wrote a slot cell (view() looks in the write set only then). */
+  private wroteIn = -1;
   /** After find() misses: the empty slot it stopped at, -1 if the table has none. */
   private empty = -1;
 
@@ -138,6 +140,7 @@ export class HashTable {
     const hash = hashKey(key);
     let slot = this.find(key, hash);
     let added = false;
+    this.wroteIn = tx.serial;
     if (slot < 0) {
       if (this.empty < 0 || this.shouldGrow()) {
         this.grow(1);
@@ -165,6 +168,7 @@ export class HashTable {
     this.view(cell);
     if (this.absent()) return false;
     const tx = this.core.tx;
+    this.wroteIn = tx.serial;
     tx.writeBlob(cell, ABSENT);
     tx.addNum(this.sizeCell, -1); // H2
     return true;
@@ -235,7 +239,8 @@ export class HashTable {
   private view(cell: number): void {
     const tx = this.core.tx;
     const writes = tx.writes;
-    if (writes.count !== 0) {
+    // Only this handle writes its tables' slot cells: skip the write set until it has.
+    if (this.wroteIn === tx.serial) {
       const e = writes.find(cell);
       if (e >= 0) {
         if (writes.kinds[e] === W_BLOB) {
@@ -340,6 +345,7 @@ export class HashTable {
     const writes = tx.writes;
     const old = this.table;
     const oldCap = this.cap;
+    this.wroteIn = tx.serial; // the copies' pending writes below
     // Pass 1: the live slots (every KEY and VALUE cell read: H3).
     const live: number[] = [];
     for (let slot = 0; slot < oldCap; slot++) {
