@@ -18,12 +18,11 @@
  *      is reclaimed (cell-block.ts B2).
  */
 import { decodeValue, encodeValue, type Value } from './codec.js';
+import { BlockHandle } from './internal/block-handle.js';
 import { allocCellBlock, freeValue } from './internal/cell-block.js';
 import type { Core } from './internal/core.js';
 import {
   C_REF,
-  C_VERSION,
-  C_WRITER,
   CB_CAPACITY,
   CB_CELLS,
   CB_OWNER,
@@ -34,7 +33,6 @@ import {
   Q_RING,
   Q_TAIL,
 } from './internal/layout.js';
-import { W_BLOB, W_OWN } from './internal/write-set.js';
 
 /** Elements of a new queue's ring. */
 const INITIAL_ELEMENTS = 16;
@@ -63,26 +61,18 @@ export function initialRing(core: Core, owner: number): number {
  * heap.atomically(() => jobs.push({ id: 1 }));
  * const job = heap.atomically(() => jobs.shift()); // { id: 1 }, or undefined when empty
  */
-export class TQueue<T extends Value = Value> {
-  private readonly ringCell: number;
+export class TQueue<T extends Value = Value> extends BlockHandle {
   private readonly headCell: number;
   private readonly tailCell: number;
-  private ring = 0;
-  private cap = 0;
-  private own = false;
-  /** Registers of view(). */
-  private vNum = 0;
-  private vRef = 0;
-  private vBytes: Uint8Array | null = null;
 
   /** @internal */
   constructor(
-    private readonly core: Core,
+    core: Core,
     /** The name the queue was created under. */
     readonly name: string,
     root: number,
   ) {
-    this.ringCell = root + Q_RING;
+    super(core, root + Q_RING);
     this.headCell = root + Q_HEAD;
     this.tailCell = root + Q_TAIL;
   }
@@ -91,7 +81,7 @@ export class TQueue<T extends Value = Value> {
   push(value: T): void {
     const tx = this.core.requireTx(`${this.name}.push`);
     const bytes = encodeValue(value, this.name);
-    this.load();
+    this.loadBlock();
     const tail = this.num(this.tailCell);
     let cell = this.slot(tail);
     this.view(cell);
@@ -106,7 +96,7 @@ export class TQueue<T extends Value = Value> {
   /** Removes and returns the front element, or undefined when the queue is empty. */
   shift(): T | undefined {
     const tx = this.core.requireTx(`${this.name}.shift`);
-    this.load();
+    this.loadBlock();
     const head = this.num(this.headCell);
     const cell = this.slot(head);
     const value = this.element(cell);
@@ -119,7 +109,7 @@ export class TQueue<T extends Value = Value> {
   /** The front element without removing it, or undefined when empty. */
   peek(): T | undefined {
     if (!this.core.tx.active) return this.core.outside(() => this.peek());
-    this.load();
+    this.loadBlock();
     const value = this.element(this.slot(this.num(this.headCell)));
     return value === NONE ? undefined : (value as T);
   }
@@ -127,14 +117,14 @@ export class TQueue<T extends Value = Value> {
   /** Number of elements (reads head and tail: conflicts with concurrent pushes and shifts). */
   get size(): number {
     if (!this.core.tx.active) return this.core.outside(() => this.size);
-    this.load();
+    this.loadBlock();
     return this.num(this.tailCell) - this.num(this.headCell);
   }
 
   /** Every element, front first, as one consistent copy. */
   toArray(): T[] {
     if (!this.core.tx.active) return this.core.outside(() => this.toArray());
-    this.load();
+    this.loadBlock();
     const out: T[] = [];
     const tail = this.num(this.tailCell);
     for (let i = this.num(this.headCell); i < tail; i++) out.push(this.element(this.slot(i)) as T);
@@ -142,31 +132,12 @@ export class TQueue<T extends Value = Value> {
   }
 
   private slot(index: number): number {
-    return this.ring + CB_CELLS + (index % this.cap) * CELL_BYTES;
-  }
-
-  /** The ring this transaction sees (its own if it grew the queue). */
-  private load(): void {
-    const tx = this.core.tx;
-    const writes = tx.writes;
-    const e = writes.count === 0 ? -1 : writes.find(this.ringCell);
-    if (e >= 0 && writes.kinds[e] === W_OWN) {
-      this.ring = writes.refs[e]!;
-      this.own = true;
-    } else {
-      tx.readCell(this.ringCell);
-      this.ring = tx.outRef;
-      this.own = false;
-    }
-    const mem = this.core.mem;
-    mem.ensure(this.ring + CB_CELLS);
-    this.cap = mem.i32[(this.ring + CB_CAPACITY) >> 2]!;
-    mem.ensure(this.ring + CB_CELLS + this.cap * CELL_BYTES);
+    return this.block + CB_CELLS + (index % this.cap) * CELL_BYTES;
   }
 
   /** A number cell (HEAD, TAIL) as this transaction sees it. */
   private num(cell: number): number {
-    this.view(cell, false);
+    this.view(cell, true, false);
     return this.vNum;
   }
 
@@ -178,30 +149,6 @@ export class TQueue<T extends Value = Value> {
     return decodeValue(this.core.tx.blockBytes(this.vRef));
   }
 
-  /** `cell` as this transaction sees it: own write, else read set, or plain in its own ring (B4). */
-  private view(cell: number, ring = true): void {
-    const tx = this.core.tx;
-    const writes = tx.writes;
-    this.vBytes = null;
-    if (writes.count !== 0) {
-      const e = writes.find(cell);
-      if (e >= 0) {
-        if (writes.kinds[e] === W_BLOB) this.vBytes = writes.blobs[e]!;
-        this.vNum = writes.nums[e]!;
-        this.vRef = 0;
-        return;
-      }
-    }
-    if (ring && this.own) {
-      const mem = this.core.mem;
-      this.vRef = mem.i32[(cell + C_REF) >> 2]!;
-      return;
-    }
-    tx.readCell(cell);
-    this.vNum = tx.outNum;
-    this.vRef = tx.outRef;
-  }
-
   /** Q3: replaces the full ring by one twice as large. */
   private grow(tail: number): void {
     const core = this.core;
@@ -209,7 +156,7 @@ export class TQueue<T extends Value = Value> {
     const tx = core.tx;
     const writes = tx.writes;
     const head = this.num(this.headCell);
-    const old = this.ring;
+    const old = this.block;
     const oldEnd = this.slot(this.cap - 1) + CELL_BYTES;
     const block = allocRing(core, 2 * this.cap, mem.i32[(old + CB_OWNER) >> 2]!);
     const cap = mem.i32[(block + CB_CAPACITY) >> 2]!;
@@ -224,8 +171,7 @@ export class TQueue<T extends Value = Value> {
           continue;
         }
         mem.i32[(to + C_REF) >> 2] = core.alloc.storeValue(tx.blockBytes(this.vRef));
-        mem.f64[(to + C_VERSION) >> 3] = this.own ? mem.f64[(from + C_VERSION) >> 3]! : tx.outVersion;
-        mem.i32[(to + C_WRITER) >> 2] = mem.i32[(from + C_WRITER) >> 2]!;
+        this.copyMeta(to, from);
       }
     } catch (error) {
       freeValue(mem, core.alloc, block); // B2: never published
@@ -236,8 +182,8 @@ export class TQueue<T extends Value = Value> {
       if (cell >= old && cell < oldEnd) writes.remove(e);
     }
     for (const [to, bytes] of pending) tx.writeBlob(to, bytes);
-    tx.writeOwned(this.ringCell, block); // Q3; frees the old ring if it was this transaction's own
-    this.ring = block;
+    tx.writeOwned(this.rootCell, block); // Q3; frees the old ring if it was this transaction's own
+    this.block = block;
     this.cap = cap;
     this.own = true;
   }

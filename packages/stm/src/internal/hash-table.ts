@@ -36,6 +36,7 @@
  * plain stores are published by the unlock of the TABLE cell (commit.ts T5).
  */
 import { decodeValue, type Value } from '../codec.js';
+import { BlockHandle } from './block-handle.js';
 import { allocCellBlock, freeValue } from './cell-block.js';
 import type { Core } from './core.js';
 import {
@@ -44,8 +45,6 @@ import {
   B_PAYLOAD,
   C_NUM,
   C_REF,
-  C_VERSION,
-  C_WRITER,
   CB_CAPACITY,
   CB_CELLS,
   CELL_BYTES,
@@ -55,7 +54,7 @@ import {
   M_TABLE,
   MIN_BLOCK,
 } from './layout.js';
-import { W_ADD, W_BLOB, W_NUM, W_OWN } from './write-set.js';
+import { W_ADD, W_NUM } from './write-set.js';
 import { compareKeys, decodeKey, encodeKey, hashKey, type Key, keyEquals, keyEqualsShared, readI32 } from './keys.js';
 
 export type { Key };
@@ -85,17 +84,8 @@ export function initialTable(core: Core, owner: number): number {
 }
 
 /** One thread's access to one map's cells, inside the current transaction. */
-export class HashTable {
-  private readonly tableCell: number;
+export class HashTable extends BlockHandle {
   private readonly sizeCell: number;
-  /** The table this operation works on, its capacity, and whether it is this transaction's own (unpublished). */
-  private table = 0;
-  private cap = 0;
-  private own = false;
-  /** Registers of view(): a value as this transaction sees it. vBytes is set for a pending blob. */
-  private vNum = 0;
-  private vRef = 0;
-  private vBytes: Uint8Array | null = null;
   /** The transaction attempt (Transaction.serial) `table` was read in. */
   private serial = -1;
   /** The attempt in which this handle last wrote a slot cell (view() looks in the write set only then). */
@@ -104,14 +94,14 @@ export class HashTable {
   private empty = -1;
 
   constructor(
-    private readonly core: Core,
+    core: Core,
     /** The map's name, for error messages. */
     readonly name: string,
     root: number,
     /** The directory entry (stored in each table, for conflict keys). */
     private readonly owner: number,
   ) {
-    this.tableCell = root + M_TABLE;
+    super(core, root + M_TABLE);
     this.sizeCell = root + M_SIZE;
   }
 
@@ -119,7 +109,7 @@ export class HashTable {
   get(key: Key): Value {
     const slot = this.find(key, hashKey(key));
     if (slot < 0) return undefined;
-    this.view(this.valueCell(slot));
+    this.see(this.valueCell(slot));
     return this.value();
   }
 
@@ -127,7 +117,7 @@ export class HashTable {
   has(key: Key): boolean {
     const slot = this.find(key, hashKey(key));
     if (slot < 0) return false;
-    this.view(this.valueCell(slot));
+    this.see(this.valueCell(slot));
     return !this.absent();
   }
 
@@ -148,10 +138,10 @@ export class HashTable {
       }
       slot = this.empty;
       tx.writeBlob(this.keyCell(slot), encodeKey(key, hash)); // H1: claim the empty KEY cell
-      tx.addNum(this.table + CB_CELLS, 1); // H2: USED
+      tx.addNum(this.block + CB_CELLS, 1); // H2: USED
       added = true;
     } else {
-      this.view(this.valueCell(slot));
+      this.see(this.valueCell(slot));
       added = this.absent();
     }
     if (added) tx.addNum(this.sizeCell, 1); // H2
@@ -165,7 +155,7 @@ export class HashTable {
     const slot = this.find(key, hashKey(key));
     if (slot < 0) return false;
     const cell = this.valueCell(slot);
-    this.view(cell);
+    this.see(cell);
     if (this.absent()) return false;
     const tx = this.core.tx;
     this.wroteIn = tx.serial;
@@ -176,15 +166,7 @@ export class HashTable {
 
   /** Number of keys (reads SIZE: conflicts with concurrent inserts and deletes, as it must). */
   size(): number {
-    const tx = this.core.tx;
-    tx.readCell(this.sizeCell);
-    let n = tx.outNum;
-    const writes = tx.writes;
-    if (writes.count !== 0) {
-      const e = writes.find(this.sizeCell);
-      if (e >= 0 && writes.kinds[e] === W_ADD) n += writes.nums[e]!;
-    }
-    return n;
+    return this.core.tx.readCounter(this.sizeCell);
   }
 
   /** Every [key, value], sorted by key (reads every slot). */
@@ -194,76 +176,31 @@ export class HashTable {
     for (let slot = 0; slot < this.cap; slot++) {
       const key = this.keyAt(slot);
       if (key === undefined) continue;
-      this.view(this.valueCell(slot));
+      this.see(this.valueCell(slot));
       if (!this.absent()) out.push([key, this.value()]);
     }
     return out.sort((a, b) => compareKeys(a[0], b[0]));
   }
 
   private keyCell(slot: number): number {
-    return slotCell(this.table, slot);
+    return slotCell(this.block, slot);
   }
 
   private valueCell(slot: number): number {
     return this.keyCell(slot) + CELL_BYTES;
   }
 
-  /**
-   * Reads TABLE: the table this transaction sees (its own if it grew the map). Once per
-   * attempt: TABLE changes within an attempt only by this handle's own grow().
-   */
+  /** Reads TABLE once per attempt: TABLE changes within an attempt only by this handle's own grow(). */
   private load(): void {
     const tx = this.core.tx;
     if (this.serial === tx.serial) return;
     this.serial = tx.serial;
-    const writes = tx.writes;
-    const e = writes.count === 0 ? -1 : writes.find(this.tableCell);
-    if (e >= 0 && writes.kinds[e] === W_OWN) {
-      this.table = writes.refs[e]!;
-      this.own = true;
-    } else {
-      tx.readCell(this.tableCell);
-      this.table = tx.outRef;
-      this.own = false;
-    }
-    const mem = this.core.mem;
-    mem.ensure(this.table + CB_CELLS);
-    this.cap = mem.i32[(this.table + CB_CAPACITY) >> 2]!;
-    mem.ensure(this.keyCell(this.cap));
+    this.loadBlock();
   }
 
-  /**
-   * `cell` as this transaction sees it, into vNum/vRef/vBytes: its own write, else (H1) a
-   * read through the read set, or a plain load in its own unpublished table (B4).
-   */
-  private view(cell: number): void {
-    const tx = this.core.tx;
-    const writes = tx.writes;
-    // Only this handle writes its tables' slot cells: skip the write set until it has.
-    if (this.wroteIn === tx.serial) {
-      const e = writes.find(cell);
-      if (e >= 0) {
-        if (writes.kinds[e] === W_BLOB) {
-          this.vBytes = writes.blobs[e]!;
-          this.vRef = -1;
-        } else {
-          this.vBytes = null;
-          this.vNum = writes.nums[e]!;
-          this.vRef = 0;
-        }
-        return;
-      }
-    }
-    this.vBytes = null;
-    if (this.own) {
-      const mem = this.core.mem;
-      this.vNum = mem.f64[(cell + C_NUM) >> 3]!;
-      this.vRef = mem.i32[(cell + C_REF) >> 2]!;
-    } else {
-      tx.readCell(cell);
-      this.vNum = tx.outNum;
-      this.vRef = tx.outRef;
-    }
+  /** A slot cell as this transaction sees it (H1); the write set only if this handle wrote in this attempt. */
+  private see(cell: number): void {
+    this.view(cell, this.wroteIn === this.core.tx.serial);
   }
 
   /** True if the viewed VALUE cell marks a deleted key. */
@@ -297,7 +234,7 @@ export class HashTable {
 
   /** The key in `slot` (viewed), or undefined if the slot is empty. */
   private keyAt(slot: number): Key | undefined {
-    this.view(this.keyCell(slot));
+    this.see(this.keyCell(slot));
     if (this.vBytes !== null) return decodeKey(this.vBytes, 0);
     if (this.vRef === 0) return undefined;
     return decodeKey(this.core.mem.u8, this.keyPayload());
@@ -312,7 +249,7 @@ export class HashTable {
     const cap = this.cap;
     let slot = Math.floor(((hash >>> 0) * cap) / 4294967296);
     for (let probes = 0; probes < cap; probes++) {
-      this.view(this.keyCell(slot));
+      this.see(this.keyCell(slot));
       if (this.vBytes !== null) {
         if (keyEquals(this.vBytes, 0, key, hash)) return slot;
       } else if (this.vRef === 0) {
@@ -329,7 +266,7 @@ export class HashTable {
 
   /** H2: more than half the slots claimed, counting this transaction's own claims. */
   private shouldGrow(): boolean {
-    const used = this.table + CB_CELLS;
+    const used = this.block + CB_CELLS;
     let n = this.core.mem.f64[(used + C_NUM) >> 3]!;
     const writes = this.core.tx.writes;
     const e = writes.find(used);
@@ -343,15 +280,15 @@ export class HashTable {
     const mem = core.mem;
     const tx = core.tx;
     const writes = tx.writes;
-    const old = this.table;
+    const old = this.block;
     const oldCap = this.cap;
     this.wroteIn = tx.serial; // the copies' pending writes below
     // Pass 1: the live slots (every KEY and VALUE cell read: H3).
     const live: number[] = [];
     for (let slot = 0; slot < oldCap; slot++) {
-      this.view(this.keyCell(slot));
+      this.see(this.keyCell(slot));
       if (this.vBytes === null && this.vRef === 0) continue;
-      this.view(this.valueCell(slot));
+      this.see(this.valueCell(slot));
       if (!this.absent()) live.push(slot);
     }
     const block = allocTable(core, Math.max(INITIAL_SLOTS, 4 * (live.length + extra)), this.owner);
@@ -361,7 +298,7 @@ export class HashTable {
       // Pass 2: copy each live slot (B3), keeping the version and writer of each value (H3).
       for (const slot of live) {
         const oldKey = this.keyCell(slot);
-        this.view(oldKey);
+        this.see(oldKey);
         const keyBytes = this.vBytes ?? tx.blockBytes(this.vRef);
         let to = Math.floor(((readI32(keyBytes, K_HASH) >>> 0) * cap) / 4294967296);
         while (mem.i32[(slotCell(block, to) + C_REF) >> 2] !== 0) if (++to === cap) to = 0;
@@ -374,7 +311,7 @@ export class HashTable {
           moves.push(oldValue, newValue);
           continue;
         }
-        this.view(oldValue);
+        this.see(oldValue);
         if (this.vRef === 0) mem.f64[(newValue + C_NUM) >> 3] = this.vNum;
         else mem.i32[(newValue + C_REF) >> 2] = core.alloc.storeValue(tx.blockBytes(this.vRef));
         this.copyMeta(newValue, oldValue);
@@ -395,20 +332,10 @@ export class HashTable {
       const cell = writes.cells[e]!;
       if (cell >= old && cell < oldEnd) writes.remove(e);
     }
-    tx.writeOwned(this.tableCell, block); // frees the old table if it was this transaction's own (B2)
-    this.table = block;
+    tx.writeOwned(this.rootCell, block); // frees the old table if it was this transaction's own (B2)
+    this.block = block;
     this.cap = cap;
     this.own = true;
-  }
-
-  /**
-   * Gives copied cell `to` the version and writer of `from` as last viewed: the snapshot's
-   * version (a later commit to `from` fails this transaction's validation, H3).
-   */
-  private copyMeta(to: number, from: number): void {
-    const mem = this.core.mem;
-    mem.f64[(to + C_VERSION) >> 3] = this.own ? mem.f64[(from + C_VERSION) >> 3]! : this.core.tx.outVersion;
-    mem.i32[(to + C_WRITER) >> 2] = mem.i32[(from + C_WRITER) >> 2]!;
   }
 }
 

@@ -218,6 +218,21 @@ export class Transaction {
     throw new StmInvariantError(`no version of cell ${cell} is visible at snapshot ${this.snapshot}`);
   }
 
+  /**
+   * A commutative counter cell (W_ADD) as this transaction sees it: the snapshot's value
+   * (a recorded read) plus this transaction's own adds.
+   */
+  readCounter(cell: number): number {
+    this.readCell(cell);
+    let value = this.outNum;
+    const writes = this.writes;
+    if (writes.count !== 0) {
+      const e = writes.find(cell);
+      if (e >= 0 && writes.kinds[e] === W_ADD) value += writes.nums[e]!;
+    }
+    return value;
+  }
+
   /** Bytes of the encoded value block `ref` (a view into shared memory: decode, do not keep). */
   blockBytes(ref: number): Uint8Array {
     const mem = this.mem;
