@@ -38,7 +38,7 @@ import type { Allocator, Memory } from './memory.js';
 
 /**
  * Allocates a zeroed cell block of `count` cells (every cell unlocked, version 0, value 0)
- * for `capacity` slots of the object whose directory entry is `owner`. May throw
+ * for `capacity` slots of the object whose first root cell is `owner`. May throw
  * HeapFullError (nothing allocated then).
  */
 export function allocCellBlock(mem: Memory, alloc: Allocator, count: number, capacity: number, owner: number): number {

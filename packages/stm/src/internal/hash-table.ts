@@ -98,7 +98,7 @@ export class HashTable extends BlockHandle {
     /** The map's name, for error messages. */
     readonly name: string,
     root: number,
-    /** The directory entry (stored in each table, for conflict keys). */
+    /** The map's first root cell, stored in each table (CB_OWNER). */
     private readonly owner: number,
   ) {
     super(core, root + M_TABLE);

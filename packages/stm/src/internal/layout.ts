@@ -75,7 +75,7 @@
  * |   0 | i32  | size class | CELLS_FLAG                                       |
  * |   4 | i32  | CB_COUNT: number of cells, from CB_CELLS                      |
  * |   8 | i32  | CB_CAPACITY: slots (TMap: 2 cells each) or ring elements      |
- * |  12 | i32  | CB_OWNER: the directory entry of the object (for conflict keys) |
+ * |  12 | i32  | CB_OWNER: the object's first root cell (which object the block belongs to) |
  * |  32 | cells, CELL_BYTES each (32-aligned: blocks of 64 B and more are 64-aligned) |
  * Cells of a block that no commit has published yet are written with plain stores by the
  * transaction that allocated it (nobody else can reach it); published by the W_OWN commit.
