@@ -2,7 +2,8 @@
  * Conflicts of the collections are per key and per end:
  * - workers updating, deleting and re-adding disjoint TMap keys and TSet elements never
  *   conflict (zero aborts);
- * - a conflict names the key: `users{"bob"}`, `users{7}`, `jobs.head`;
+ * - a conflict names the key: `users{"bob"}`, `users{7}`, `jobs.head`; histories name a key's
+ *   key cell `users{"bob"}.key`, apart from its value (a probe past a key is not a read of it);
  * - two consumers never take the same element, and each takes them in FIFO order;
  * - a push and a shift on a non-empty (not full) queue do not conflict.
  */
@@ -91,6 +92,25 @@ test('a conflict names the map key, the set element and the queue end', () => {
   ).toBe('jobs.head');
   b.detach();
   a.detach();
+});
+
+test('histories name a key cell apart from its value cell', () => {
+  const heap = Heap.create();
+  const users = heap.tmap<string, number>('users');
+  const control = heap.control();
+  control.recordHistory = true;
+  control.begin(1);
+  users.set('bob', 1);
+  expect(control.commit()).toBe(true);
+  const insert = control.history()!;
+  expect(insert.writes.map(([key]) => key).sort()).toEqual(['users.size', 'users.used', 'users{"bob"}', 'users{"bob"}.key']);
+  control.begin(2);
+  users.set('bob', users.get('bob')! + 1);
+  expect(control.commit()).toBe(true);
+  const update = control.history()!;
+  expect(update.writes.map(([key]) => key)).toEqual(['users{"bob"}']);
+  expect(update.reads.map(([key]) => key)).toEqual(['users.table', 'users{"bob"}.key', 'users{"bob"}']);
+  heap.detach();
 });
 
 test('two consumers never take the same element, and each takes them in order', async () => {
