@@ -5,7 +5,8 @@
  * SequentialQueue in add order) and whose history has no dependency cycle.
  *
  * Workloads: the shipped bank example (transfers, random deposits, throwing withdrawals,
- * child payrolls), a key-value mix of tvars and arrays, child tasks (nested, and dropped
+ * child payrolls), a key-value mix of tvars and arrays, collections (a word count in a
+ * tmap, a tset, a producer/consumer tqueue), child tasks (nested, and dropped
  * with a failed parent), throwing tasks (state-dependent errors, non-Error throws, async
  * and non-Value results), and ctx.random() draws (children too).
  *
@@ -31,6 +32,7 @@ console.log(`executors-are-serializable: fast-check seed ${seed}, ${runs} runs p
 const workloads: [string, Workload][] = [
   ['bank (example)', await loadWorkload(new URL('../examples/bank-workload.mjs', import.meta.url))],
   ['kv-mix', await loadWorkload(workloadUrl('kv-mix'))],
+  ['collections', await loadWorkload(workloadUrl('collections'))],
   ['children', await loadWorkload(workloadUrl('children'))],
   ['throwing', await loadWorkload(workloadUrl('throwing'))],
   ['random', await loadWorkload(workloadUrl('random'))],

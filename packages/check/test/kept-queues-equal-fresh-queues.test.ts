@@ -19,7 +19,7 @@ function outcome(record: RunRecord): unknown {
   return { results, errors, snapshot, taskCount, tasks, serialOrder, seed, calls };
 }
 
-describe.each(['random', 'children', 'kv-mix'])('workload %s', (name) => {
+describe.each(['random', 'children', 'kv-mix', 'collections'])('workload %s', (name) => {
   test('ordered runs on kept queues equal fresh ones; unordered ones pass', async () => {
     const workload = await loadWorkload(workloadUrl(name));
     const lists = fc.sample(workload.calls, { numRuns: 6, seed });

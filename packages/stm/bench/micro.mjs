@@ -68,6 +68,28 @@ const smallTx = measure(5e5, (n) => {
 });
 const commitOnly = smallTx - 2 * txRead - 2 * txWrite;
 
+// TMap with 1024 string keys holding numbers: get and set inside one long transaction, as above.
+const map = heap.tmap('m');
+const mapKeys = Array.from({ length: N }, (_, k) => `user:${k}`);
+heap.atomically(() => {
+  for (const key of mapKeys) map.set(key, 0);
+});
+const mapGet = measure(2e6, (n) =>
+  heap.atomically(() => {
+    for (let k = 0; k < n; k++) sink += map.get(mapKeys[k & (N - 1)]);
+  }),
+);
+const mapSet = measure(2e6, (n) =>
+  heap.atomically(() => {
+    for (let k = 0; k < n; k++) map.set(mapKeys[k & (N - 1)], k);
+  }),
+);
+// The same beside a plain Map.
+const plainMap = new Map(mapKeys.map((key) => [key, 0]));
+const plainMapGet = measure(2e7, (n) => {
+  for (let k = 0; k < n; k++) sink += plainMap.get(mapKeys[k & (N - 1)]);
+});
+
 const rows = [
   ['plain Float64Array read', plainRead, ''],
   ['plain Float64Array write', plainWrite, ''],
@@ -77,6 +99,9 @@ const rows = [
   ['empty transaction', emptyTx, ''],
   ['small tx: 2 reads, 2 writes, commit', smallTx, ''],
   ['  of which begin + commit (derived)', commitOnly, '<= 300'],
+  ['plain Map get (1024 string keys)', plainMapGet, ''],
+  ['tx TMap.get (1024 string keys)', mapGet, '<= 80'],
+  ['tx TMap.set (1024 string keys, numbers)', mapSet, '<= 150'],
 ];
 console.log(`@ame/stm micro-benchmark: ${os.cpus().length} cores, Node ${process.version}, median of ${REPEATS}`);
 console.log('operation'.padEnd(40), 'ns/op'.padStart(8), 'target'.padStart(8), ' x plain');

@@ -357,11 +357,13 @@ function readUnits(): string {
 /**
  * Deep structural equality as the heap defines it: Object.is for primitives (-0 !== 0,
  * NaN === NaN, bigints by value), arrays elementwise (a hole equals undefined), plain objects by
- * own enumerable string keys regardless of order. Used by tests and snapshot comparison.
+ * own enumerable string keys regardless of order, Maps (a TMap's snapshot) by entries. Used by
+ * tests and snapshot comparison.
  */
 export function valuesEqual(a: Value, b: Value): boolean {
   if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
   if (a === b) return true;
+  if (a instanceof Map || b instanceof Map) return mapsEqual(a, b); // a TMap in heap.snapshot()
   const aIsArray = Array.isArray(a);
   if (aIsArray !== Array.isArray(b)) return false;
   if (aIsArray) {
@@ -377,6 +379,14 @@ export function valuesEqual(a: Value, b: Value): boolean {
   if (keys.length !== Object.keys(y).length) return false;
   for (const k of keys) {
     if (!Object.prototype.propertyIsEnumerable.call(y, k) || !valuesEqual(x[k], y[k])) return false;
+  }
+  return true;
+}
+
+function mapsEqual(a: object, b: object): boolean {
+  if (!(a instanceof Map) || !(b instanceof Map) || a.size !== b.size) return false;
+  for (const [key, value] of a) {
+    if (!b.has(key) || !valuesEqual(value as Value, b.get(key) as Value)) return false;
   }
   return true;
 }

@@ -1,11 +1,16 @@
 import { AmeError } from './errors.js';
 import type { Core } from './internal/core.js';
 import { listEntries, type Entry } from './internal/directory.js';
-import { CELL_SHIFT, C_WRITER, KIND_TARRAY } from './internal/layout.js';
+import { collectionCellName, rootCellName } from './internal/cell-names.js';
+import { C_WRITER } from './internal/layout.js';
 
 /** The key a conflict was found on, and the tag of the commit that changed it. */
 export interface ConflictInfo {
-  /** `name` for a tvar or tcounter, `name[i]` for a tarray element. */
+  /**
+   * `name` for a tvar or tcounter, `name[i]` for a tarray element, `name{"bob"}` for a TMap
+   * key (or TSet element), `name.size`, `name.table`, `name.head`, `name.tail` ... for a
+   * collection's shared cells.
+   */
   readonly key: string;
   /** Tag of the commit that wrote the newer value (a scheduler's task index), -1 if unknown. */
   readonly writer: number;
@@ -93,12 +98,14 @@ export class TxControl {
   history(): TxHistory | undefined {
     const raw = this.core.tx.history;
     if (!raw) return undefined;
+    // Per key the newest version read (a cell re-read after extend() shows the same one).
     const reads = new Map<string, number>();
     for (const [cell, version] of raw.reads) {
-      const key = this.describe(cell);
-      if (!reads.has(key)) reads.set(key, version);
+      const key = this.describe(cell, '.key');
+      const seen = reads.get(key);
+      if (seen === undefined || version > seen) reads.set(key, version);
     }
-    const writes = raw.writes.map((cell) => [this.describe(cell), raw.version] as const);
+    const writes = [...new Set(raw.writes.map((cell) => this.describe(cell, '.key')))].map((key) => [key, raw.version] as const);
     return { reads: [...reads], writes, version: raw.version };
   }
 
@@ -147,20 +154,21 @@ export class TxControl {
     return { key: this.describe(cell), writer: this.core.mem.i32[(cell + C_WRITER) >> 2]! };
   }
 
-  /** The key of a cell address: `name` or `name[i]`. */
-  describe(cell: number): string {
-    let entry = this.find(cell);
-    if (!entry) {
-      this.entries = listEntries(this.core.mem).sort((a, b) => a.base - b.base);
-      entry = this.find(cell);
-    }
-    if (!entry) return `cell@${cell}`;
-    return entry.kind === KIND_TARRAY ? `${entry.name}[${(cell - entry.base) >> CELL_SHIFT}]` : entry.name;
+  /**
+   * The key of a cell address (see ConflictInfo.key). `keySuffix` is appended for a TMap
+   * slot's key cell (histories use '.key': see cell-names.ts).
+   */
+  describe(cell: number, keySuffix = ''): string {
+    const found = this.find(cell, keySuffix);
+    if (found !== undefined) return found;
+    this.entries = listEntries(this.core.mem).sort((a, b) => a.base - b.base);
+    return this.find(cell, keySuffix) ?? `cell@${cell}`;
   }
 
-  private find(cell: number): Entry | undefined {
+  private find(cell: number, keySuffix: string): string | undefined {
     for (const entry of this.entries) {
-      if (cell >= entry.base && cell < entry.base + (entry.length << CELL_SHIFT)) return entry;
+      const name = rootCellName(entry, cell) ?? collectionCellName(this.core.mem, entry, cell, keySuffix);
+      if (name !== undefined) return name;
     }
     return undefined;
   }

@@ -12,7 +12,6 @@ import { Core } from './internal/core.js';
 import { findEntry, findOrCreate, listEntries, type Entry } from './internal/directory.js';
 import {
   C_NUM,
-  C_REF,
   ELEM_F64,
   ELEM_I32,
   H_BUMP,
@@ -24,7 +23,13 @@ import {
   HEADER_BYTES,
   KIND_TARRAY,
   KIND_TCOUNTER,
+  KIND_TMAP,
+  KIND_TQUEUE,
+  KIND_TSET,
   KIND_TVAR,
+  C_REF,
+  M_TABLE,
+  Q_RING,
   LAYOUT_VERSION,
   MAGIC,
   MAX_HEAP_BYTES,
@@ -51,6 +56,10 @@ import { TxControl } from './control.js';
 import { TArray, type TArrayType } from './tarray.js';
 import { TCounter } from './tcounter.js';
 import { TVar } from './tvar.js';
+import { TMap } from './tmap.js';
+import { TQueue, initialRing } from './tqueue.js';
+import { TSet } from './tset.js';
+import { HashTable, initialTable, type Key } from './internal/hash-table.js';
 import { threadId as ownThreadId } from 'node:worker_threads';
 import { recoverSlot, type SlotRecovery, slotsOfThread } from './internal/recovery.js';
 
@@ -81,8 +90,11 @@ export type Widen<T> = T extends number
         ? bigint
         : T;
 
-/** A named object as `heap.snapshot()` shows it. */
-export type SnapshotValue = Value | number[];
+/** A named object as `heap.snapshot()` shows it (a TMap as a Map sorted by key). */
+export type SnapshotValue = Value | number[] | Map<Key, Value>;
+
+/** Any handle on a named object. */
+type Handle = TVar<Value> | TArray | TCounter | TMap | TQueue | TSet;
 
 /** Figures from `heap.stats()`, summed over every thread that used the heap. */
 export interface HeapStats {
@@ -113,7 +125,8 @@ export function coreOf(heap: Heap): Core {
 }
 
 /**
- * A transactional heap in shared memory: named objects (`tvar`, `tarray`, `tcounter`)
+ * A transactional heap in shared memory: named objects (`tvar`, `tarray`, `tcounter`,
+ * `tmap`, `tqueue`, `tset`)
  * read and written inside `atomically`, from any number of worker threads.
  *
  * Create it once with `Heap.create`, pass `heap.handle` to workers, and `Heap.attach` it
@@ -128,7 +141,7 @@ export function coreOf(heap: Heap): Core {
 export class Heap {
   /** Pass this to other threads; `Heap.attach(handle)` opens the same heap there. */
   readonly handle: HeapHandle;
-  private readonly objects = new Map<string, TVar<Value> | TArray | TCounter>();
+  private readonly objects = new Map<string, Handle>();
   private readonly core: Core;
   private txControl: TxControl | undefined;
 
@@ -244,6 +257,53 @@ export class Heap {
   }
 
   /**
+   * The transactional map `name` (keys: strings or numbers; values: `Value`s), created
+   * empty if it does not exist yet, opened otherwise. Different keys do not conflict; the
+   * table grows as needed (see TMap).
+   *
+   * @example
+   * const users = heap.tmap<string, { visits: number }>('users');
+   */
+  tmap<K extends string | number = string | number, V extends Value = Value>(name: string): TMap<K, V> {
+    const core = this.live();
+    const cached = this.cached(name, 'tmap');
+    if (cached) return cached as unknown as TMap<K, V>;
+    const entry = this.lookup(name, 'tmap', KIND_TMAP, false, () => this.createTable(name, KIND_TMAP));
+    return this.remember(name, new TMap<K, V>(core, name, new HashTable(core, name, entry.base, entry.base)));
+  }
+
+  /**
+   * The transactional set `name` of strings or numbers, created empty if it does not exist
+   * yet, opened otherwise (a TMap without values).
+   */
+  tset<T extends string | number = string | number>(name: string): TSet<T> {
+    const core = this.live();
+    const cached = this.cached(name, 'tset');
+    if (cached) return cached as unknown as TSet<T>;
+    const entry = this.lookup(name, 'tset', KIND_TSET, false, () => this.createTable(name, KIND_TSET));
+    return this.remember(name, new TSet<T>(core, name, new HashTable(core, name, entry.base, entry.base)));
+  }
+
+  /**
+   * The transactional FIFO queue `name`, created empty if it does not exist yet, opened
+   * otherwise. A push and a shift on a non-empty queue do not conflict (see TQueue).
+   *
+   * @example
+   * const jobs = heap.tqueue<{ id: number }>('jobs');
+   */
+  tqueue<T extends Value = Value>(name: string): TQueue<T> {
+    const core = this.live();
+    const cached = this.cached(name, 'tqueue');
+    if (cached) return cached as unknown as TQueue<T>;
+    const entry = this.lookup(name, 'tqueue', KIND_TQUEUE, false, () =>
+      findOrCreate(core.mem, core.slot, name, KIND_TQUEUE, 3, ELEM_F64, (base) => {
+        core.mem.i32[(base + Q_RING + C_REF) >> 2] = initialRing(core, base);
+      }),
+    );
+    return this.remember(name, new TQueue<T>(core, name, entry.base));
+  }
+
+  /**
    * Runs `fn` as a transaction on this thread and returns its result. On a conflict it is
    * re-run, transparently; every run sees one consistent snapshot. An exception thrown by
    * `fn` aborts (nothing written) and is rethrown unchanged, once the reads it was based
@@ -304,16 +364,16 @@ export class Heap {
 
   /**
    * A consistent plain-JS copy of every named object, keys sorted by name: tvar -> its
-   * value, tarray -> number[], tcounter -> number. For comparing states.
+   * value, tarray -> number[], tcounter -> number, tmap -> Map sorted by key, tqueue ->
+   * array front first, tset -> sorted array. For comparing states.
    */
   snapshot(): Record<string, SnapshotValue> {
     return this.atomically(() => {
       const out: Record<string, SnapshotValue> = {};
       const entries = listEntries(this.live().mem).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const entry of entries) {
-        const value = this.open(entry);
         Object.defineProperty(out, entry.name, {
-          value: value instanceof TArray ? value.toArray() : value.get(),
+          value: this.snapshotOf(entry),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -388,16 +448,16 @@ export class Heap {
     return core;
   }
 
-  private cached(name: string, kind: string): TVar<Value> | TArray | TCounter | undefined {
+  private cached(name: string, kind: string): Handle | undefined {
     const found = this.objects.get(name);
     if (found === undefined) return undefined;
-    const actual = found instanceof TVar ? 'tvar' : found instanceof TArray ? 'tarray' : 'tcounter';
+    const actual = kindOf(found);
     if (actual !== kind) throw new ObjectKindError(name, actual, kind);
     return found;
   }
 
   private remember<H extends object>(name: string, handle: H): H {
-    this.objects.set(name, handle as unknown as TVar<Value> | TArray | TCounter);
+    this.objects.set(name, handle as unknown as Handle);
     return handle;
   }
 
@@ -415,15 +475,51 @@ export class Heap {
     return entry;
   }
 
-  /** The handle for a directory entry (for snapshot). */
-  private open(entry: Entry): TVar<Value> | TArray | TCounter {
-    if (entry.kind === KIND_TARRAY) return this.tarray(entry.name);
-    if (entry.kind === KIND_TCOUNTER) return this.tcounter(entry.name);
-    return this.tvar(entry.name);
+  /** Creates a TMap or TSet entry: TABLE and SIZE cells, and a first table. */
+  private createTable(name: string, kind: number): Entry {
+    const core = this.live();
+    return findOrCreate(core.mem, core.slot, name, kind, 2, ELEM_F64, (base) => {
+      core.mem.i32[(base + M_TABLE + C_REF) >> 2] = initialTable(core, base);
+    });
+  }
+
+  /** The value of a directory entry as snapshot() shows it. */
+  private snapshotOf(entry: Entry): SnapshotValue {
+    switch (entry.kind) {
+      case KIND_TARRAY:
+        return this.tarray(entry.name).toArray();
+      case KIND_TCOUNTER:
+        return this.tcounter(entry.name).get();
+      case KIND_TMAP:
+        return new Map(this.tmap(entry.name).entries());
+      case KIND_TSET:
+        return this.tset(entry.name).values();
+      case KIND_TQUEUE:
+        return this.tqueue(entry.name).toArray();
+      default:
+        return this.tvar(entry.name).get();
+    }
   }
 }
 
-const kindNames: Record<number, string> = { [KIND_TVAR]: 'tvar', [KIND_TARRAY]: 'tarray', [KIND_TCOUNTER]: 'tcounter' };
+const kindNames: Record<number, string> = {
+  [KIND_TVAR]: 'tvar',
+  [KIND_TARRAY]: 'tarray',
+  [KIND_TCOUNTER]: 'tcounter',
+  [KIND_TMAP]: 'tmap',
+  [KIND_TQUEUE]: 'tqueue',
+  [KIND_TSET]: 'tset',
+};
+
+/** The kind name of a handle. */
+function kindOf(handle: Handle): string {
+  if (handle instanceof TVar) return 'tvar';
+  if (handle instanceof TArray) return 'tarray';
+  if (handle instanceof TCounter) return 'tcounter';
+  if (handle instanceof TMap) return 'tmap';
+  if (handle instanceof TQueue) return 'tqueue';
+  return 'tset';
+}
 
 /** Claims a free thread slot (STATE 0 -> 1 by CAS) and raises SLOT_HIGH to cover it. */
 function claimSlot(mem: Memory): number {

@@ -1,6 +1,5 @@
 import { ValueTypeError } from './errors.js';
 import type { Core } from './internal/core.js';
-import { W_ADD } from './internal/write-set.js';
 
 /**
  * A commutative counter: `add` does not read the counter, so concurrent adds never
@@ -36,13 +35,6 @@ export class TCounter {
   get(): number {
     const tx = this.core.tx;
     if (!tx.active) return this.core.outside(() => this.get());
-    tx.readCell(this.cell);
-    let value = tx.outNum;
-    const writes = tx.writes;
-    if (writes.count !== 0) {
-      const e = writes.find(this.cell);
-      if (e >= 0 && writes.kinds[e] === W_ADD) value += writes.nums[e]!;
-    }
-    return value;
+    return tx.readCounter(this.cell);
   }
 }

@@ -750,8 +750,8 @@ describe('Heap.create options and Heap.attach handles', () => {
   });
 
   it('accepts the documented limits', () => {
-    const small = Heap.create({ maxBytes: 64 + 192 + 4096, maxThreads: 1 });
-    expect(small.stats().bytesMax).toBeGreaterThanOrEqual(64 + 192 + 4096);
+    const small = Heap.create({ maxBytes: 64 + 208 + 4096, maxThreads: 1 });
+    expect(small.stats().bytesMax).toBeGreaterThanOrEqual(64 + 208 + 4096);
     small.detach();
     const heap = Heap.create({ maxBytes: 2147483640, maxThreads: 1 });
     expect(heap.stats().bytesMax).toBe(2147483640);

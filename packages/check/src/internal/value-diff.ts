@@ -55,7 +55,10 @@ export function valueAt(value: unknown, path: string): unknown {
   return current;
 }
 
+/** Map key order of heap.snapshot(): numbers ascending, then strings. */
 function compareKeys(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }

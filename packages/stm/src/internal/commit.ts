@@ -6,7 +6,8 @@
  * ## Steps (versioned mode; direct mode is the same without versions, see commitDirect)
  *  a. allocate: one version record per written cell, value blocks for object values, and
  *     the shared commit log sized for the write set. No lock held: a full heap aborts
- *     with nothing written.
+ *     with nothing written. (W_OWN entries bring a cell block the transaction allocated
+ *     before commit; a failed commit frees it with the other unpublished blocks: B2.)
  *  b. log: the written cells, in address order, go into the commit log; state LOCKING.
  *  c. lock the cells in that order (T3, T7), saving each lock word's sequence in the log.
  *  d. wv = ++CLOCK.
@@ -82,7 +83,8 @@ import {
   VERSION_CLASS,
 } from './layout.js';
 import type { Transaction } from './transaction.js';
-import { W_ADD, W_BLOB } from './write-set.js';
+import { freeValue } from './cell-block.js';
+import { W_ADD, W_BLOB, W_OWN } from './write-set.js';
 
 const CLOCK_INDEX = H_CLOCK >> 3;
 
@@ -150,7 +152,7 @@ export function commitUpdate(tx: Transaction): boolean {
     const kind = writes.kinds[ent]!;
     if (kind === W_ADD) {
       f64[cf + (C_NUM >> 3)] = f64[cf + (C_NUM >> 3)]! + writes.nums[ent]!;
-    } else if (kind === W_BLOB) {
+    } else if (kind === W_BLOB || kind === W_OWN) {
       i32[ci + (C_REF >> 2)] = writes.refs[ent]!;
     } else {
       f64[cf + (C_NUM >> 3)] = writes.nums[ent]!;
@@ -230,7 +232,7 @@ export function commitDirect(tx: Transaction): boolean {
     const cf = ci >> 1;
     const kind = writes.kinds[ent]!;
     if (kind === W_ADD) f64[cf + (C_NUM >> 3)] = f64[cf + (C_NUM >> 3)]! + writes.nums[ent]!;
-    else if (kind === W_BLOB) i32[ci + (C_REF >> 2)] = writes.refs[ent]!;
+    else if (kind === W_BLOB || kind === W_OWN) i32[ci + (C_REF >> 2)] = writes.refs[ent]!;
     else {
       f64[cf + (C_NUM >> 3)] = writes.nums[ent]!;
       i32[ci + (C_REF >> 2)] = 0;
@@ -253,7 +255,7 @@ export function commitDirect(tx: Transaction): boolean {
   for (let k = 0; k < n; k++) {
     const kind = writes.kinds[order[k]!]!;
     const oldRef = log.oldRef(k);
-    if (oldRef !== 0 && kind !== W_ADD) tx.alloc.freeBlock(oldRef);
+    if (oldRef !== 0 && kind !== W_ADD) freed += freeValue(mem, tx.alloc, oldRef); // B2
     freed += tx.reclaimer.freeChain(log.oldChain(k));
   }
   const slotF64 = slotOffset(tx.slot, 0) >> 3;
@@ -343,7 +345,7 @@ function freeUnpublished(tx: Transaction, n: number, versioned: boolean): void {
       records[e] = 0;
     }
     if (writes.refs[e] !== 0) {
-      tx.alloc.freeBlock(writes.refs[e]!);
+      freeValue(tx.mem, tx.alloc, writes.refs[e]!); // B2: a W_OWN cell block with its contents
       writes.refs[e] = 0;
     }
   }

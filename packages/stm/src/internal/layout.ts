@@ -4,7 +4,7 @@
  * The heap is one growable SharedArrayBuffer. Pointers are byte offsets into it held in
  * Int32 words (so a heap is at most 2^31 - 8 bytes). Regions, in order:
  *
- *   [ header 64 B | slots MAX_SLOTS x 192 B | data: cells, directory, blocks ... bump -> ]
+ *   [ header 64 B | slots MAX_SLOTS x 208 B | data: cells, directory, blocks ... bump -> ]
  *
  * ## Header (byte offsets)
  * | off | type | meaning                                   | written by                 | how            |
@@ -33,10 +33,10 @@
  * |  48 | f64  | LIVE_VERSIONS: old versions kept, this slot's +/- share | owner | plain      |
  * |  56 | f64  | FREE_BYTES: bytes parked in this slot's free lists | owner    | plain         |
  * |  64 | i32[NUM_CLASSES] | FREE_HEADS: free-list heads per size class | owner | plain      |
- * | 136 | i32  | COMMIT_STATE: where a commit is (commit.ts C1-C4) | owner     | plain         |
- * | 140 | i32  | COMMIT_LOG: the slot's commit log block, 0 none | owner       | plain         |
- * | 144 | i32  | LAST_TAG: tag of the owner's last update commit | owner       | plain         |
- * | 152 | f64  | LAST_VERSION: its commit version, 0 none        | owner       | plain         |
+ * | 176 | i32  | COMMIT_STATE: where a commit is (commit.ts C1-C4) | owner     | plain         |
+ * | 180 | i32  | COMMIT_LOG: the slot's commit log block, 0 none | owner       | plain         |
+ * | 184 | i32  | LAST_TAG: tag of the owner's last update commit | owner       | plain         |
+ * | 192 | f64  | LAST_VERSION: its commit version, 0 none        | owner       | plain         |
  * COMMIT_STATE, COMMIT_LOG and LAST_* are read by another thread only after the owner died
  * (recovery.ts). Statistics are owner-written plain f64s: a reader in stats() may see a slightly old
  * figure, never a figure that is wrong once the owner is quiet.
@@ -69,6 +69,37 @@
  * |   8 | u8[] | payload (codec.ts format)      |
  * A free block of any class holds the next free block's pointer at offset 0.
  *
+ * ## Cell block (a block whose class word has CELLS_FLAG): cells owned by one cell's value
+ * A TMap's table and a TQueue's ring. It is the value (REF) of its object's root cell, written
+ * with W_OWN; freeing it (cell-block.ts, when the root cell's old version is reclaimed, or when
+ * the transaction that made it does not commit) frees what each of its cells holds too.
+ * | off | type | meaning                                                       |
+ * |   0 | i32  | size class | CELLS_FLAG                                       |
+ * |   4 | i32  | CB_COUNT: number of cells, from CB_CELLS                      |
+ * |   8 | i32  | CB_CAPACITY: slots (TMap: 2 cells each) or ring elements      |
+ * |  12 | i32  | CB_OWNER: the object's first root cell (which object the block belongs to) |
+ * |  32 | cells, CELL_BYTES each (32-aligned: blocks of 64 B and more are 64-aligned) |
+ * Cells of a block that no commit has published yet are written with plain stores by the
+ * transaction that allocated it (nobody else can reach it); published by the W_OWN commit.
+ *
+ * ## TMap / TSet (directory entry with 2 cells; KIND_TMAP, KIND_TSET): tmap.ts, hash-table.ts
+ * base + 0: TABLE cell, REF = the table (a cell block, W_OWN). Read by every operation;
+ *           written only when the table is replaced (growth).
+ * base + 32: SIZE cell, NUM = number of keys, changed by W_ADD (commutative).
+ * Table cells: cell 0 = USED (NUM: slots holding a key, live or deleted; W_ADD; read only as
+ * a hint, never into a read set), then CB_CAPACITY slots of 2 cells:
+ *   KEY cell:   REF 0 = never used; else a key block (below), set once by the insert.
+ *   VALUE cell: the value (NUM inline when REF is 0, else a value block); a value block whose
+ *               first payload byte is ABSENT_TAG means "deleted" (the slot keeps its key).
+ * Key block payload: +0 i32 hash, +4 i32 -1 (number key) or string length n,
+ *                    +8 f64 number, or n UTF-16 units.
+ *
+ * ## TQueue (directory entry with 3 cells; KIND_TQUEUE): tqueue.ts
+ * base + 0: RING cell, REF = the ring (a cell block, W_OWN); written only by growth.
+ * base + 32: HEAD cell, NUM = absolute index of the front element.
+ * base + 64: TAIL cell, NUM = absolute index the next push takes.
+ * Ring cell i holds element e with e mod CB_CAPACITY == i: REF = value block, 0 = empty.
+ *
  * ## Commit log (a block, class by size; one per slot, grown by its owner): commit.ts
  * | off | type | meaning                                                     |
  * |   0 | i32  | size class (as any block)                                    |
@@ -92,7 +123,7 @@
  */
 
 export const MAGIC = 0x414d4531; // 'AME1'
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2; // 2: 27 size classes, cell blocks (collections)
 
 // Header byte offsets.
 export const H_MAGIC = 0;
@@ -108,7 +139,7 @@ export const HEADER_BYTES = 64;
 
 // Thread slots.
 export const SLOTS_OFFSET = HEADER_BYTES;
-export const SLOT_BYTES = 192;
+export const SLOT_BYTES = 208;
 export const S_STATE = 0;
 export const S_THREAD = 4;
 export const S_SNAPSHOT = 8;
@@ -119,10 +150,10 @@ export const S_ABORT_ERROR = 40;
 export const S_LIVE_VERSIONS = 48;
 export const S_FREE_BYTES = 56;
 export const S_FREE_HEADS = 64;
-export const S_COMMIT_STATE = 136;
-export const S_COMMIT_LOG = 140;
-export const S_LAST_TAG = 144;
-export const S_LAST_VERSION = 152;
+export const S_COMMIT_STATE = 176;
+export const S_COMMIT_LOG = 180;
+export const S_LAST_TAG = 184;
+export const S_LAST_VERSION = 192;
 
 /** BigInt64 value of S_SNAPSHOT when the slot runs no transaction. */
 export const NO_SNAPSHOT = -1n;
@@ -160,7 +191,7 @@ export const R_NUM = 16;
 
 // Blocks and size classes: class k holds blocks of MIN_BLOCK << k bytes.
 export const MIN_BLOCK = 16;
-export const NUM_CLASSES = 18; // 16 B .. 2 MiB
+export const NUM_CLASSES = 27; // 16 B .. 1 GiB (FREE_HEADS: 64 + 27 * 4 <= S_COMMIT_STATE)
 export const VERSION_CLASS = 1; // 32-byte records
 export const B_CLASS = 0;
 export const B_LENGTH = 4;
@@ -178,8 +209,30 @@ export const D_NAME = 24;
 export const KIND_TVAR = 1;
 export const KIND_TARRAY = 2;
 export const KIND_TCOUNTER = 3;
-export const KIND_TMAP = 4; // reserved
-export const KIND_TQUEUE = 5; // reserved
+export const KIND_TMAP = 4;
+export const KIND_TQUEUE = 5;
+export const KIND_TSET = 6;
+
+// Cell blocks.
+export const CELLS_FLAG = 1 << 16;
+/** The size class in a block's class word (without CELLS_FLAG). */
+export const CLASS_MASK = 0xffff;
+export const CB_COUNT = 4;
+export const CB_CAPACITY = 8;
+export const CB_OWNER = 12;
+export const CB_CELLS = 32;
+/** First payload byte of the value block that marks a deleted TMap value (not a codec tag). */
+export const ABSENT_TAG = 0xff;
+
+// Collections: root cells, and the key block payload.
+export const M_TABLE = 0;
+export const M_SIZE = 32;
+export const Q_RING = 0;
+export const Q_HEAD = 32;
+export const Q_TAIL = 64;
+export const K_HASH = 0;
+export const K_LENGTH = 4;
+export const K_DATA = 8;
 export const ELEM_F64 = 0;
 export const ELEM_I32 = 1;
 

@@ -20,6 +20,7 @@ import {
   B_CLASS,
   B_LENGTH,
   B_PAYLOAD,
+  CLASS_MASK,
   classFor,
   H_BUMP,
   H_MAX_BYTES,
@@ -151,10 +152,13 @@ export class Allocator {
     return block;
   }
 
-  /** Frees a value block, reading its class from its header. */
+  /**
+   * Frees a block, reading its class from its header. A cell block's cells are not looked
+   * at: free those with cell-block.ts freeValue.
+   */
   freeBlock(ptr: number): void {
     this.mem.ensure(ptr + 8);
-    this.free(ptr, this.mem.i32[(ptr + B_CLASS) >> 2]!);
+    this.free(ptr, this.mem.i32[(ptr + B_CLASS) >> 2]! & CLASS_MASK);
   }
 
   private refill(cls: number): number {

@@ -12,8 +12,9 @@
  *      version, so it never touches freed memory. Only the holder of a cell's lock trims
  *      its chain.
  */
+import { freeRecords } from './cell-block.js';
 import type { Allocator, Memory } from './memory.js';
-import { H_CLOCK, H_SLOT_HIGH, NO_SNAPSHOT, R_NEXT, R_REF, R_VERSION, S_SNAPSHOT, slotOffset, VERSION_CLASS } from './layout.js';
+import { H_CLOCK, H_SLOT_HIGH, NO_SNAPSHOT, R_NEXT, R_VERSION, S_SNAPSHOT, slotOffset } from './layout.js';
 
 /** Update commits between two scans of every slot for the reclamation bound, at most. */
 const BOUND_REFRESH_EVERY = 64;
@@ -43,9 +44,10 @@ export class Reclaimer {
     const mem = this.mem;
     let r = record;
     let above = 0;
-    while (r !== 0 && mem.f64[(r + R_VERSION) >> 3]! > this.bound) {
+    for (; r !== 0; above++) {
+      mem.ensure(r + 32); // a record another thread allocated may lie past this thread's views
+      if (mem.f64[(r + R_VERSION) >> 3]! <= this.bound) break;
       r = mem.i32[(r + R_NEXT) >> 2]!;
-      above++;
     }
     // A long chain above the bound means the bound is old: refresh it at the next commit.
     if (above > STALE_CHAIN) this.commitsSinceBound = BOUND_REFRESH_EVERY;
@@ -55,20 +57,9 @@ export class Reclaimer {
     return this.freeChain(dead);
   }
 
-  /** Frees the version records from `record` on (already unreachable) and their blocks. */
+  /** Frees the version records from `record` on (already unreachable) and their values (B2). */
   freeChain(record: number): number {
-    const mem = this.mem;
-    let freed = 0;
-    for (let dead = record; dead !== 0; ) {
-      mem.ensure(dead + 32);
-      const next = mem.i32[(dead + R_NEXT) >> 2]!;
-      const ref = mem.i32[(dead + R_REF) >> 2]!;
-      if (ref !== 0) this.alloc.freeBlock(ref);
-      this.alloc.free(dead, VERSION_CLASS);
-      freed++;
-      dead = next;
-    }
-    return freed;
+    return freeRecords(this.mem, this.alloc, record);
   }
 
   /**

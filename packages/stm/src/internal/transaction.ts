@@ -59,7 +59,8 @@ import {
 } from './layout.js';
 import type { Allocator, Memory } from './memory.js';
 import { Reclaimer } from './reclaim.js';
-import { W_ADD, W_BLOB, W_NUM, WriteSet } from './write-set.js';
+import { W_ADD, W_BLOB, W_NUM, W_OWN, WriteSet } from './write-set.js';
+import { freeValue } from './cell-block.js';
 
 const CLOCK_INDEX = H_CLOCK >> 3;
 
@@ -74,6 +75,8 @@ export class StmInvariantError extends AmeError {
 export class Transaction {
   /** True between begin and commit/abort. */
   active = false;
+  /** Counts begin(): tells handles that cache something per attempt (a TMap's table) a new one started. */
+  serial = 0;
   /** Snapshot version S. */
   snapshot = 0;
   /** Cells read (addresses), in read order, duplicates allowed. */
@@ -156,6 +159,7 @@ export class Transaction {
       }
     }
     this.readCount = 0;
+    this.serial++;
     this.active = true;
   }
 
@@ -214,6 +218,21 @@ export class Transaction {
     throw new StmInvariantError(`no version of cell ${cell} is visible at snapshot ${this.snapshot}`);
   }
 
+  /**
+   * A commutative counter cell (W_ADD) as this transaction sees it: the snapshot's value
+   * (a recorded read) plus this transaction's own adds.
+   */
+  readCounter(cell: number): number {
+    this.readCell(cell);
+    let value = this.outNum;
+    const writes = this.writes;
+    if (writes.count !== 0) {
+      const e = writes.find(cell);
+      if (e >= 0 && writes.kinds[e] === W_ADD) value += writes.nums[e]!;
+    }
+    return value;
+  }
+
   /** Bytes of the encoded value block `ref` (a view into shared memory: decode, do not keep). */
   blockBytes(ref: number): Uint8Array {
     const mem = this.mem;
@@ -236,6 +255,23 @@ export class Transaction {
     const e = this.writes.entry(cell, W_BLOB);
     this.writes.kinds[e] = W_BLOB;
     this.writes.blobs[e] = bytes;
+  }
+
+  /**
+   * Buffers `cell = block`, a cell block this transaction allocated (cell-block.ts B1): the
+   * write set owns it until the commit publishes it, and frees it if there is no commit. A
+   * block this transaction gave the cell earlier is freed: the caller has removed every
+   * write into it first.
+   */
+  writeOwned(cell: number, block: number): void {
+    const writes = this.writes;
+    const e = writes.entry(cell, W_OWN);
+    if (writes.kinds[e] === W_OWN && writes.refs[e] !== 0 && writes.refs[e] !== block) {
+      freeValue(this.mem, this.alloc, writes.refs[e]!);
+    }
+    writes.kinds[e] = W_OWN;
+    writes.refs[e] = block;
+    writes.blobs[e] = null;
   }
 
   /** Buffers `cell += delta` applied to the value current at commit (no read recorded). */
@@ -333,6 +369,11 @@ export class Transaction {
    * 'conflict' (will be retried), 'error' (user exception), 'none' (none).
    */
   abort(reason: 'conflict' | 'error' | 'none'): void {
+    const writes = this.writes;
+    for (let e = 0; e < writes.count; e++) {
+      // B2: a cell block no commit published goes back with the write set.
+      if (writes.kinds[e] === W_OWN && writes.refs[e] !== 0) freeValue(this.mem, this.alloc, writes.refs[e]!);
+    }
     if (reason !== 'none') {
       const field = reason === 'conflict' ? S_ABORT_CONFLICT : S_ABORT_ERROR;
       this.mem.f64[slotOffset(this.slot, field) >> 3]! += 1;

@@ -8,6 +8,7 @@
 export const W_NUM = 0; // set the number in `nums`
 export const W_BLOB = 1; // set the encoded value in `blobs`
 export const W_ADD = 2; // add `nums` to the committed value (TCounter.add)
+export const W_OWN = 3; // set REF to the cell block in `refs`, allocated by the writer (cell-block.ts B1)
 
 export class WriteSet {
   /** Number of entries; entries are 0..count-1 in first-write order. */
@@ -52,6 +53,40 @@ export class WriteSet {
     this.refs[e] = 0;
     this.place(e);
     return e;
+  }
+
+  /**
+   * Removes entry `e` (a collection dropping writes to a table it replaced). The last entry
+   * takes index `e`, so entry indices after a removal are not stable.
+   */
+  remove(e: number): void {
+    const mask = this.mask;
+    const table = this.table;
+    let h = this.hash(this.cells[e]!);
+    while (table[h] !== e + 1) h = (h + 1) & mask;
+    // Backward-shift deletion keeps every probe chain unbroken (no tombstones).
+    for (let next = (h + 1) & mask; table[next] !== 0; next = (next + 1) & mask) {
+      const home = this.hash(this.cells[table[next]! - 1]!);
+      // Move `next` into the hole unless its home lies cyclically in (h, next].
+      if (((next - home) & mask) >= ((next - h) & mask)) {
+        table[h] = table[next]!;
+        h = next;
+      }
+    }
+    table[h] = 0;
+    const last = this.count - 1;
+    if (e !== last) {
+      let lh = this.hash(this.cells[last]!);
+      while (table[lh] !== last + 1) lh = (lh + 1) & mask;
+      table[lh] = e + 1;
+      this.cells[e] = this.cells[last]!;
+      this.kinds[e] = this.kinds[last]!;
+      this.nums[e] = this.nums[last]!;
+      this.blobs[e] = this.blobs[last]!;
+      this.refs[e] = this.refs[last]!;
+    }
+    this.blobs[last] = null;
+    this.count = last;
   }
 
   /** Forgets every entry. */
