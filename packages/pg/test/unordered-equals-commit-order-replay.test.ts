@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Value } from '@ame/stm';
 import { SequentialQueue } from '@ame/gil';
 import { PgHeap, PgQueue, type RunReport, type TaskContext } from '@ame/pg';
-import * as bank from './fixtures/bank-tasks.mjs';
+import * as bank from '../../transaction/test/fixtures/bank-tasks.mjs';
 import { addCalls, balancesArb, callArb, type Call } from './helpers/bank-calls.js';
 import { freshHeap, propertySeed, setupPgBank, setupStmBank } from './helpers/pg.js';
 

@@ -1,12 +1,14 @@
 /**
  * Shared pieces of the @ame/pg suites: one embedded PostgreSQL per test file (started by
  * the first PgHeap.open(), stopped by its close()), fresh namespaces on it, and the bank
- * fixture's objects on a PgHeap and on an STM Heap (the oracle).
+ * fixture's objects on a PgHeap and on an STM Heap (the oracle). The task modules are the
+ * TransactionQueue suite's own (packages/transaction/test/fixtures): the same files run on
+ * PostgreSQL unchanged.
  */
 import { Heap, type Value } from '@ame/stm';
 import { PgHeap } from '@ame/pg';
 
-export const BANK = new URL('../fixtures/bank-tasks.mjs', import.meta.url);
+export const BANK = new URL('../../../transaction/test/fixtures/bank-tasks.mjs', import.meta.url);
 export const ACCOUNTS = 6;
 
 let counter = 0;
