@@ -43,6 +43,10 @@ const RUNS: ExampleRun[] = [
     expect: [/^total 100000 \(expected 100000\)/m],
   },
   {
+    file: 'packages/stm/examples/collections.mjs',
+    expect: [/^job \{"user":"bob"\}; bob \{"visits":1\}; seen 1; jobs left 0$/m],
+  },
+  {
     file: 'packages/stm/examples/thread-dies/main.mjs',
     uses: ['packages/stm/examples/thread-dies/worker.mjs'],
     expect: [/^counter 41, then 42: no lock left held$/m],

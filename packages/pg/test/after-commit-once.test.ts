@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PgHeap, PgQueue, taskModule } from '@ame/pg';
 import { freshHeap } from './helpers/pg.js';
 
-const tasks = taskModule<typeof import('../../transaction/test/fixtures/after-commit.mjs')>(new URL('../../transaction/test/fixtures/after-commit.mjs', import.meta.url));
+const tasks = taskModule<typeof import('../../transaction/test/fixtures/after-commit.mjs')>(
+  new URL('../../transaction/test/fixtures/after-commit.mjs', import.meta.url),
+);
 
 let server: PgHeap;
 let dir: string;
