@@ -32,6 +32,23 @@ export interface BatchOptions {
   dropChildren: boolean;
 }
 
+/**
+ * A copy of `options` built by one object literal: options that arrived by postMessage, or
+ * were spread by the warm-up, otherwise have different V8 hidden classes, and the hot
+ * path the warm-up optimised would deoptimise on the first real batch.
+ */
+function sameShape(o: BatchOptions): BatchOptions {
+  return {
+    batch: o.batch,
+    ordered: o.ordered,
+    seed: o.seed,
+    onError: o.onError,
+    maxAttempts: o.maxAttempts,
+    recordHistory: o.recordHistory,
+    dropChildren: o.dropChildren,
+  };
+}
+
 /** A failed task as data (its name and arguments are read from the task log by the report). */
 export interface TaskFailure {
   index: number;
@@ -118,14 +135,17 @@ export class BatchEnv {
   private readonly result = new Attempt();
   error: unknown;
 
+  readonly options: BatchOptions;
+
   constructor(
     readonly heap: Heap,
     readonly batch: SharedBatch,
-    readonly options: BatchOptions,
+    options: BatchOptions,
     /** This thread's owner number in lock words (worker index; the main thread uses MAIN_OWNER). */
     readonly owner: number,
   ) {
     this.control = heap.control();
+    this.options = sameShape(options);
   }
 
   /** The running task's export name. */

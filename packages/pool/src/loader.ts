@@ -75,7 +75,12 @@ export class TaskLoader {
         `the export ${JSON.stringify(name)} is a ${fn === null ? 'null' : typeof fn}, not a function`,
       );
     }
-    if (id !== undefined) this.ids[id] = fn as TaskFunction;
+    if (id !== undefined) {
+      // No holes: every loader's array keeps one elements kind, so the claim loop's lookup
+      // that the warm-up optimised does not deoptimise on the user's first batch.
+      while (this.ids.length < id) this.ids.push(undefined);
+      this.ids[id] = fn as TaskFunction;
+    }
     return fn as TaskFunction;
   }
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { HeapHandle } from '@ame/stm';
+import { createWarmUpHeap } from './internal/warm-up.js';
 import { WorkerCrashedError } from './errors.js';
 import type { BatchOptions, DeadOwner, HeapRecovery } from './execute.js';
 import { type SharedBatch, STOP } from './shared-batch.js';
@@ -109,13 +110,22 @@ export class WorkerPool {
   private start(): Promise<PoolWorker[]> {
     const workers = this.workers;
     if (workers?.every((w) => w !== undefined)) return Promise.resolve(workers as PoolWorker[]);
-    this.starting ??= Promise.all(Array.from({ length: this.size }, (_, owner) => workers?.[owner] ?? this.spawn(owner))).then(
+    if (this.starting) return this.starting;
+    // The workers starting together warm up on one heap, so their warm-ups contend as real
+    // batches do (see warm-up.ts); it is dropped once they are up.
+    const warmHeap = createWarmUpHeap(this.size);
+    const done = (): void => warmHeap.detach();
+    this.starting = Promise.all(
+      Array.from({ length: this.size }, (_, owner) => workers?.[owner] ?? this.spawn(owner, warmHeap.handle)),
+    ).then(
       (started) => {
+        done();
         this.workers = started;
         this.starting = undefined;
         return started;
       },
       (error: unknown) => {
+        done();
         this.starting = undefined;
         throw error;
       },
@@ -125,7 +135,7 @@ export class WorkerPool {
 
   /** Starts a fresh worker as owner `owner` in place of a dead one (the Supervisor, during a run). */
   private async replace(owner: number): Promise<PoolWorker> {
-    const w = await this.spawn(owner, false);
+    const w = await this.spawn(owner, undefined);
     if (this.closing || !this.workers) {
       await w.worker.terminate(); // close() came while it started: nobody would stop it
       this.recover({ owner, threadId: w.threadId });
@@ -135,8 +145,11 @@ export class WorkerPool {
     return w;
   }
 
-  /** Starts worker `owner`; `warmUp` false skips its warm-up (a replacement needed now). */
-  private spawn(owner: number, warmUp = true): Promise<PoolWorker> {
+  /**
+   * Starts worker `owner`, warming up on the heap `warmUp`; undefined skips the warm-up (a
+   * replacement needed now).
+   */
+  private spawn(owner: number, warmUp: HeapHandle | undefined): Promise<PoolWorker> {
     if (this.closing) return Promise.reject(new WorkerCrashedError(owner, 'the queue is closed'));
     const worker = new Worker(WORKER_MAIN, {
       workerData: { heap: this.heap, batch: this.batch.handle, strategy: this.strategy, worker: owner, warmUp },

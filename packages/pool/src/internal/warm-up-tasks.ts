@@ -4,6 +4,7 @@
  * inline caches on the hot path already hold the general case. A warm-up that only saw
  * small integers would leave Smi-only fields that a user's first double deoptimises.
  */
+import type { Heap } from '@ame/stm';
 import type { TaskContext } from '../context.js';
 
 export function touch(ctx: TaskContext, i: number, a: number, b: number): unknown {
@@ -35,4 +36,55 @@ export function note(ctx: TaskContext, key: string, flag: boolean, weight: numbe
   log.set({ key, n: before.n + (flag ? weight : -weight) });
   ctx.heap.tcounter('count').add(weight);
   return before.n + 0.125;
+}
+
+/**
+ * A second handle on the warm-up heap, opened in this thread by warm-up.ts: `interfere`
+ * commits through it in the middle of a task, as another worker would, so the task's own
+ * commit takes the paths that only concurrency reaches otherwise (reading a version older
+ * than the newest, validating at commit, aborting on a conflict and re-running).
+ */
+let other: Heap | undefined;
+
+export function setOtherHandle(heap: Heap | undefined): void {
+  other = heap;
+}
+
+export function interfere(ctx: TaskContext, i: number, a: number, b: number, wide: boolean): number | string {
+  const cells = ctx.heap.tarray('cells');
+  const x = cells.get(a);
+  // Another "thread" commits a write to `b` (a conflict when this task read it) or elsewhere.
+  if (other && ctx.attempt === 0) {
+    const theirs = other.tarray('cells');
+    other.atomically(() => theirs.set(b, theirs.get(b) + 1.25));
+  }
+  const y = cells.get(b); // newer than this task's snapshot: an older version is read
+  cells.set(a, x + y * 0.5);
+  // A large write set: probes past collisions in the write set, and the sort of many cells.
+  if (wide) {
+    const spread = ctx.heap.tarray('wide');
+    for (let k = 0, h = i; k < 40; k++) {
+      h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + k;
+      spread.set((h >>> 8) % spread.length, k + 0.75);
+    }
+  }
+  return i % 2 === 0 ? x : `s${'y'.repeat(i % 200)}`;
+}
+
+/** Tasks of 0 to 6 arguments: the dispatch in callWith has one case per count. */
+export function args0(ctx: TaskContext): number {
+  return ctx.heap.tarray('cells').get(1);
+}
+export function args4(ctx: TaskContext, a: number, b: number, c: number, d: number): number {
+  const cells = ctx.heap.tarray('cells');
+  cells.set(a & 63, cells.get(b & 63) + c - d);
+  return a;
+}
+export function args5(ctx: TaskContext, a: number, b: number, c: number, d: number, e: number): boolean {
+  const cells = ctx.heap.tarray('cells');
+  cells.set(b & 63, cells.get(a & 63) + c + d + e);
+  return a > b;
+}
+export function args6(ctx: TaskContext, a: number, b: number, c: number, d: number, e: number, f: string): number {
+  return args5(ctx, a, b, c, d, e) ? f.length : a;
 }

@@ -6,25 +6,58 @@
  * tiny task costs 5-30 µs instead of 1). Every worker does it when it starts; the calling
  * thread does it once per strategy and process (`warmUpOnce`).
  */
-import { Heap } from '@ame/stm';
+import { Heap, type HeapHandle } from '@ame/stm';
 import { BatchEnv, runBatch, type Strategy } from '../execute.js';
 import { TaskLoader } from '../loader.js';
 import { MAIN_OWNER, SharedBatch } from '../shared-batch.js';
+import { setOtherHandle } from './warm-up-tasks.js';
 
 const WARM_UP_TASKS = 4000;
 const MODULE = new URL('./warm-up-tasks.js', import.meta.url).href;
 
-export async function warmUp(createStrategy: (env: BatchEnv) => Strategy): Promise<void> {
-  const heap = Heap.create({ initialBytes: 1 << 20, maxThreads: 2 });
-  heap.tarray('cells', 64, 'f64');
+/** Cells of the warm-up heap: few, so that warm-ups running at once conflict. */
+const CELLS = 64;
+/** Cells that the large write sets pick at random (hash collisions in the write set). */
+const WIDE_CELLS = 4096;
+
+/**
+ * A heap for the warm-up of `threads` threads at once (each also opens a second handle):
+ * the pool makes one for the workers it starts together, so that their warm-ups contend
+ * for cells as a real batch does (locks held by another thread, reads that wait for a
+ * commit to finish, lock back-off). Paths that a warm-up never took cost a deoptimisation
+ * and a recompilation, competing for the cores, in the user's first batch.
+ */
+export function createWarmUpHeap(threads: number): Heap {
+  const heap = Heap.create({ initialBytes: 1 << 20, maxThreads: 2 * threads + 2 });
+  heap.tarray('cells', CELLS, 'f64');
+  heap.tarray('wide', WIDE_CELLS, 'f64');
   heap.tvar('log', { key: '', n: 0.5 });
   heap.tcounter('count', 0);
+  return heap;
+}
+
+/** What a warm-up ran (both modes together). */
+export interface WarmUpSummary {
+  tasks: number;
+  /** Aborted attempts: the conflict path was taken this many times. */
+  conflicts: number;
+  failures: number;
+}
+
+/** Runs the warm-up on `shared` (attached here) or on a heap of its own. */
+export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared?: HeapHandle): Promise<WarmUpSummary> {
+  const summary: WarmUpSummary = { tasks: 0, conflicts: 0, failures: 0 };
+  const heap = shared ? Heap.attach(shared) : createWarmUpHeap(1);
   const batch = SharedBatch.create();
   batch.setWorkers(0); // only MAIN_OWNER runs the warm-up
   batch.reset(1);
   const loader = new TaskLoader();
   const touch = { module: MODULE, name: 'touch' };
   const note = { module: MODULE, name: 'note' };
+  const interfere = { module: MODULE, name: 'interfere' };
+  const byArgs = ['args0', 'args4', 'args5', 'args6'].map((name) => ({ module: MODULE, name }));
+  const other = Heap.attach(heap.handle);
+  setOtherHandle(other);
   const options = {
     batch: 1,
     ordered: false,
@@ -37,16 +70,28 @@ export async function warmUp(createStrategy: (env: BatchEnv) => Strategy): Promi
   for (const ordered of [false, true]) {
     const touchId = batch.taskIdOf(touch, MAIN_OWNER);
     const noteId = batch.taskIdOf(note, MAIN_OWNER);
+    const interfereId = batch.taskIdOf(interfere, MAIN_OWNER);
+    const byArgsIds = byArgs.map((ref) => batch.taskIdOf(ref, MAIN_OWNER));
+    const argLists = [[], [3, 4, 0.5, 2], [5, 6, 0.5, 2, 1.25], [7, 8, 0.5, 2, 1.25, 'six']];
     for (let i = 0; i < WARM_UP_TASKS / 2; i++) {
-      if (i % 4 === 3) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
+      const kind = i % 8;
+      if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
+      else if (kind === 5) batch.append(interfereId, [i, i % 64, (i * 5 + 1) % 64, i % 32 === 5], MAIN_OWNER, false);
+      else if (kind === 6) batch.append(byArgsIds[(i >> 3) % 4]!, argLists[(i >> 3) % 4]!, MAIN_OWNER, false);
       else batch.append(touchId, [i, i % 64, (i * 7) % 64], MAIN_OWNER, false);
     }
     batch.publishStaged();
     const env = new BatchEnv(heap, batch, { ...options, ordered }, MAIN_OWNER);
-    await runBatch(env, createStrategy(env), loader);
+    const output = await runBatch(env, createStrategy(env), loader);
+    summary.tasks += output.ran;
+    summary.conflicts += output.conflicts.reduce((sum, [, , , count]) => sum + count, 0);
+    summary.failures += output.failures.length;
     batch.reset(1);
   }
+  setOtherHandle(undefined);
+  other.detach();
   heap.detach();
+  return summary;
 }
 
 const warmed = new Map<unknown, Promise<void>>();
@@ -55,7 +100,9 @@ const warmed = new Map<unknown, Promise<void>>();
 export function warmUpOnce(createStrategy: (env: BatchEnv) => Strategy): Promise<void> {
   let done = warmed.get(createStrategy);
   if (!done) {
-    done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => warmUp(createStrategy));
+    done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      await warmUp(createStrategy);
+    });
     warmed.set(createStrategy, done);
   }
   return done;

@@ -18,8 +18,8 @@ interface WorkerData {
   batch: SharedBatchHandle;
   strategy: string;
   worker: number;
-  /** False for a replacement started during a run: it should take over now, not warm up first. */
-  warmUp: boolean;
+  /** The heap to warm up on, shared by the workers starting together; undefined for a replacement started during a run (it should take over now, not warm up first). */
+  warmUp: HeapHandle | undefined;
 }
 
 export type ToWorker =
@@ -35,7 +35,7 @@ const data = workerData as WorkerData;
 const port = parentPort!;
 const { createStrategy } = (await import(data.strategy)) as { createStrategy(env: BatchEnv): Strategy };
 disarmFaults(); // no AME_FAULT exits while the worker warms up
-if (data.warmUp) await warmUp(createStrategy);
+if (data.warmUp) await warmUp(createStrategy, data.warmUp);
 const heap = Heap.attach(data.heap);
 const batch = SharedBatch.attach(data.batch);
 const loader = new TaskLoader();
