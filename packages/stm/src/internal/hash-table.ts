@@ -15,7 +15,10 @@
  *      reads: TABLE, the KEY cells from k's home to k's slot (each written only when it was
  *      claimed) and k's VALUE cell. Two transactions on different keys conflict only if one
  *      claims an empty KEY cell on the other's probe path (an insert into "its bucket"),
- *      or on TABLE when one of them replaced the table.
+ *      or on TABLE when one of them replaced the table. Hence a probe reads a KEY cell that
+ *      was claimed at or before its snapshot without recording it (Transaction.readSettled):
+ *      no later commit can change it, so there is nothing to validate. Empty KEY cells, and
+ *      ones claimed after the snapshot, are read through the read set as any cell.
  *  H2. SIZE and USED change only by W_ADD (commutative): inserts do not conflict on them.
  *      USED is never read into a read set: it is a hint for when to grow, read as the
  *      committed value plus this transaction's own adds.
@@ -248,8 +251,15 @@ export class HashTable extends BlockHandle {
     this.load();
     const cap = this.cap;
     let slot = Math.floor(((hash >>> 0) * cap) / 4294967296);
+    const tx = this.core.tx;
     for (let probes = 0; probes < cap; probes++) {
-      this.see(this.keyCell(slot));
+      const cell = this.keyCell(slot);
+      // H1: a key claimed before the snapshot never changes: no read to record or validate.
+      // A key this transaction claimed was empty in its snapshot, so readSettled misses it.
+      if (tx.readSettled(cell)) {
+        this.vBytes = null;
+        this.vRef = tx.outRef;
+      } else this.see(cell);
       if (this.vBytes !== null) {
         if (keyEquals(this.vBytes, 0, key, hash)) return slot;
       } else if (this.vRef === 0) {

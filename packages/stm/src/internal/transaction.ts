@@ -201,6 +201,28 @@ export class Transaction {
     if (this.recording) this.readVersions[this.readCount - 1] = this.outVersion;
   }
 
+  /**
+   * Reads a cell that never changes again once it holds a block (a TMap KEY cell, hash-table.ts
+   * H1) without recording the read: if the block was set at or before the snapshot, loads it
+   * into outRef and returns true (no later commit can change the cell, so validation has
+   * nothing to check). Otherwise (empty, set after the snapshot, being committed, or a
+   * history is being recorded: histories list every read) returns false and the caller
+   * reads it with readCell. Same seqlock as readCell (T2).
+   */
+  readSettled(cell: number): boolean {
+    if (this.recording) return false;
+    const mem = this.mem;
+    const i32 = mem.i32;
+    const li = cell >> 2;
+    const lock = Atomics.load(i32, li); // T2: first load
+    if (lock < 0) return false;
+    const version = mem.f64[(cell >> 3) + (C_VERSION >> 3)]!;
+    const ref = i32[li + (C_REF >> 2)]!;
+    if (Atomics.load(i32, li) !== lock || ref === 0 || version > this.snapshot) return false; // T2
+    this.outRef = ref;
+    return true;
+  }
+
   /** Follows the version chain to the newest record <= snapshot (T6 keeps it alive). */
   private readOlder(record: number, cell: number): void {
     const mem = this.mem;
