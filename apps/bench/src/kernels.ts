@@ -1,8 +1,9 @@
 /**
  * Pure helpers every executor shares, so that each one runs exactly the same computation:
- * the CPU work inside a task, the keys a long transaction touches, and seeded choice of
- * accounts (uniform or Zipf). No state, no imports: task modules and the lock workers
- * import this file too.
+ * the CPU work inside a task, the keys a long transaction touches, seeded choice of
+ * accounts (uniform or Zipf), and the map accesses of a map-mix task. No imports, and no
+ * state but memoised tables (pure functions of their arguments): task modules and the
+ * lock workers import this file too.
  */
 
 /**
@@ -49,20 +50,69 @@ export function keysFor(seed: number, count: number, n: number): number[] {
 export function chooser(n: number, skew: number, seed: number): () => number {
   const next = prng(seed);
   if (skew === 0) return () => Math.floor(next() * n);
+  const cdf = zipfCdf(n, skew);
+  return () => zipfIndex(cdf, next());
+}
+
+/** Cumulative Zipf weights 1/(k+1)^skew for k in [0, n) (not normalised: the last is the total). */
+function zipfCdf(n: number, skew: number): Float64Array {
   const cdf = new Float64Array(n);
   let total = 0;
   for (let k = 0; k < n; k++) cdf[k] = total += 1 / (k + 1) ** skew;
-  return () => {
-    const u = next() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid]! < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  return cdf;
+}
+
+/** The index whose cumulative weight first reaches `u` (in [0, 1)) times the total: binary search. */
+function zipfIndex(cdf: Float64Array, u: number): number {
+  const target = u * cdf[cdf.length - 1]!;
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Map accesses per map-mix task. */
+export const MAP_MIX_ACCESSES = 4;
+/** Accesses a map-mix task makes before its CPU work (the rest come after it). */
+export const MAP_MIX_BEFORE_WORK = 2;
+/** Share of map-mix accesses that are sets (read-modify-writes); the rest are gets. */
+export const MAP_MIX_SETS = 0.2;
+/** Zipf exponent of the keys a map-mix task touches (key 0 the hottest). */
+export const MAP_MIX_SKEW = 1;
+
+/** Zipf tables of the map-mix keys, by key count: built once per thread, read by every task. */
+const mapMixCdfs = new Map<number, Float64Array>();
+
+/**
+ * The accesses of map-mix task `t` over `n` keys, the same in every executor and on every
+ * attempt: MAP_MIX_ACCESSES pairs [key index, x] flattened (access j at 2j, 2j + 1), keys
+ * Zipf-distributed (exponent MAP_MIX_SKEW), x 0 for a get or the increment of a set (1-100,
+ * MAP_MIX_SETS of the accesses). A key may repeat within a task.
+ */
+export function mapMixAccesses(t: number, n: number): number[] {
+  let cdf = mapMixCdfs.get(n);
+  if (cdf === undefined) mapMixCdfs.set(n, (cdf = zipfCdf(n, MAP_MIX_SKEW)));
+  const next = prng(Math.imul(t + 1, 0x9e3779b1) ^ 0x2545f491);
+  const out = new Array<number>(2 * MAP_MIX_ACCESSES);
+  for (let j = 0; j < MAP_MIX_ACCESSES; j++) {
+    out[2 * j] = zipfIndex(cdf, next());
+    const isSet = next() < MAP_MIX_SETS;
+    const x = 1 + Math.floor(next() * 100);
+    out[2 * j + 1] = isSet ? x : 0;
+  }
+  return out;
+}
+
+/** Names of the map keys, built once per thread (`key:<k>`). */
+const mapKeys: string[] = [];
+
+/** The string key of map key index `k`: `key:<k>`. */
+export function mapKey(k: number): string {
+  return (mapKeys[k] ??= `key:${k}`);
 }
 
 /**

@@ -75,7 +75,7 @@ async function main(): Promise<number> {
 
   const targets = evaluateTargets(results, micro, memory, dispatch);
   console.log(
-    `DESIGN.md and issue 10 targets (2 workers, ratios to plain JS in this run; first batch: fresh queues):\n\n${targetsTable(targets)}\n`,
+    `DESIGN.md, issue 10 and issue 12 targets (2 workers, ratios to plain JS in this run; first batch: fresh queues):\n\n${targetsTable(targets)}\n`,
   );
   const failures = results.flatMap((v) => v.rows.filter((r) => r.state !== 'ok').map((r) => `${v.id} · ${r.label}: ${r.state}`));
   const report: BenchReport = {

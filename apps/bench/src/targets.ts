@@ -1,5 +1,5 @@
 /**
- * Every performance target of DESIGN.md and issue 10, evaluated on this run's figures:
+ * Every performance target of DESIGN.md and issues 10 and 12, evaluated on this run's figures:
  * ratios to plain sequential JS measured in the same run, on this machine. Parallel
  * executors are judged at 2 workers (the design's 2-core machine). "First batch" figures
  * come from fresh queues (see runner.ts, FirstBatch); the others from the steady state.
@@ -19,7 +19,7 @@ export interface Target {
   readonly value: number | null;
   /** null: not measured in this run. */
   readonly met: boolean | null;
-  /** Where the target is stated: 'DESIGN.md' or 'issue 10' (older reports: absent). */
+  /** Where the target is stated: 'DESIGN.md', 'issue 10' or 'issue 12' (older reports: absent). */
   readonly source?: string;
 }
 
@@ -100,6 +100,7 @@ export function evaluateTargets(
 ): Target[] {
   const D = 'DESIGN.md';
   const I = 'issue 10';
+  const I12 = 'issue 12';
   const w = `${WORKERS} workers`;
   const atLeast = (t: number) => (v: number) => v >= t;
   const atMost = (t: number) => (v: number) => v <= t;
@@ -245,6 +246,14 @@ export function evaluateTargets(
       '>= 1.0 (never below)',
       worst(kmeansVsSeq(TQ), 'unordered', kmeansVsSeq(ORDERED), 'ordered'),
       atLeast(1.0),
+    ),
+    judge(
+      I12,
+      'map mix: ~50 µs tasks, 4 accesses to a 10,000-key map (Zipf 1, 20% read-modify-write sets)',
+      `TransactionQueue unordered ${w} (TMap) / plain JS (Map)`,
+      '>= 1.5x',
+      steady(results, 'mapmix/zipf-1.0', TQ),
+      atLeast(1.5),
     ),
     judge(D, 'single-thread overhead', 'tx read (TArray.get), micro-benchmark', '<= 30 ns', ns('tx read'), atMost(30)),
     judge(D, 'single-thread overhead', 'tx write (TArray.set), micro-benchmark', '<= 60 ns', ns('tx write'), atMost(60)),

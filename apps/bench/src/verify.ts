@@ -16,6 +16,11 @@ export function stateDifference(actual: State, expected: State): string | undefi
     if (Array.isArray(e)) {
       if (!Array.isArray(a) || a.length !== e.length) return `${name}: expected ${e.length} elements`;
       for (let i = 0; i < e.length; i++) if (a[i] !== e[i]) return `${name}[${i}] is ${a[i]}, expected ${e[i]}`;
+    } else if (typeof e === 'object') {
+      if (typeof a !== 'object' || Array.isArray(a)) return `${name}: expected a map`;
+      for (const key of new Set([...Object.keys(e), ...Object.keys(a)])) {
+        if (a[key] !== e[key]) return `${name}{"${key}"} is ${a[key]}, expected ${e[key]}`;
+      }
     } else if (a !== e) return `${name} is ${String(a)}, expected ${e}`;
   }
   return undefined;

@@ -14,12 +14,22 @@ import type { Executor } from '../dist/executors/types.js';
 import { verify } from '../dist/verify.js';
 import { bankVariant } from '../dist/workloads/bank.js';
 import { workloads } from '../dist/workloads/index.js';
+import { mapMixVariant } from '../dist/workloads/mapmix.js';
 import type { Variant } from '../dist/workloads/types.js';
 
-/** The quick variants, cut to their first `n` ops, plus a 2-account bank. */
+/**
+ * The quick variants, cut to their first `n` ops, plus a 2-account bank; map mix rebuilt
+ * with `n` tasks (its invariant knows the increments of every task of its own ops).
+ */
 function smallVariants(n: number): Variant[] {
-  const cut = workloads.flatMap((w) => w.variants(true)).filter((v) => v.workload !== 'bank' && v.workload !== 'tiny');
-  return [bankVariant('bank/two', 'two', 'two accounts', n, 2, 0, 100), ...cut.map((v) => ({ ...v, ops: v.ops.slice(0, n) }))];
+  const all = workloads.flatMap((w) => w.variants(true));
+  const cut = all.filter((v) => v.workload !== 'bank' && v.workload !== 'tiny' && v.workload !== 'mapmix');
+  const mix = all.filter((v) => v.workload === 'mapmix');
+  return [
+    bankVariant('bank/two', 'two', 'two accounts', n, 2, 0, 100),
+    ...cut.map((v) => ({ ...v, ops: v.ops.slice(0, n) })),
+    ...mix.map((v) => mapMixVariant(v.id, v.title, v.description, n, v.params.work as number, v.params.keys as number)),
+  ];
 }
 
 const executors: Executor[] = [

@@ -1,19 +1,26 @@
-/** Effect's STM (TxRef + Effect.tx), single-threaded, ops in add order. */
-import { Effect, TxRef } from 'effect';
+/** Effect's STM (TxRef, TxHashMap + Effect.tx), single-threaded, ops in add order. */
+import { Effect, TxHashMap, TxRef } from 'effect';
 import { effectOps, type EffectState } from '../ops/effect.js';
-import type { Op, State, Variant } from '../workloads/types.js';
+import { mapState, type Op, type State, type Variant } from '../workloads/types.js';
 import type { Executor, RunOutcome, Session } from './types.js';
 
 function effectState(variant: Variant): EffectState {
-  const state: EffectState = {};
-  for (const o of variant.state) state[o.name] = Array.from({ length: o.length }, () => TxRef.makeUnsafe(o.initial));
+  const state: EffectState = { refs: {}, maps: {} };
+  for (const o of variant.state) {
+    if (o.kind === 'map') state.maps[o.name] = Effect.runSync(TxHashMap.empty<string, number>());
+    else state.refs[o.name] = Array.from({ length: o.length }, () => TxRef.makeUnsafe(o.initial));
+  }
   return state;
 }
 
 function snapshot(variant: Variant, state: EffectState): State {
   const out: State = {};
   for (const o of variant.state) {
-    const values = state[o.name]!.map((ref) => Effect.runSync(TxRef.get(ref)));
+    if (o.kind === 'map') {
+      out[o.name] = mapState(Effect.runSync(TxHashMap.entries(state.maps[o.name]!)));
+      continue;
+    }
+    const values = state.refs[o.name]!.map((ref) => Effect.runSync(TxRef.get(ref)));
     out[o.name] = o.kind === 'array' ? values : values[0]!;
   }
   return out;
@@ -24,7 +31,7 @@ export const effect: Executor = {
   family: 'Effect STM',
   label: 'Effect STM (1 thread)',
   workers: 1,
-  about: "the `effect` package's STM: a TxRef per element, each op an Effect.tx run with Effect.runSync",
+  about: "the `effect` package's STM: a TxRef per element, a TxHashMap per map, each op an Effect.tx run with Effect.runSync",
   check: 'exact',
   async open(variant: Variant): Promise<Session> {
     return {

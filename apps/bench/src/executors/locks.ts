@@ -3,8 +3,9 @@
  * (Float64), an Int32 futex-style lock per element taken in key order (../locks/).
  */
 import { Worker } from 'node:worker_threads';
-import { COUNT, NEXT, OP_CODES, OP_WIDTH, WAITS, layoutFor, viewsOf, type Layout, type Views } from '../locks/layout.js';
-import type { Op, OpName, State, Variant } from '../workloads/types.js';
+import { mapKey } from '../kernels.js';
+import { ABSENT, COUNT, NEXT, OP_CODES, OP_WIDTH, WAITS, layoutFor, viewsOf, type Layout, type Views } from '../locks/layout.js';
+import { mapState, type Op, type OpName, type State, type Variant } from '../workloads/types.js';
 import type { Executor, RunOutcome, Session } from './types.js';
 
 const WORKER = new URL('../locks/worker.js', import.meta.url);
@@ -49,7 +50,14 @@ function snapshot(variant: Variant, layout: Layout, views: Views): State {
   const state: State = {};
   variant.state.forEach((o, k) => {
     const at = layout.objects[k]!.offset;
-    state[o.name] = o.kind === 'array' ? Array.from(views.data.subarray(at, at + o.length)) : views.data[at]!;
+    if (o.kind === 'map') {
+      const entries: [string, number][] = [];
+      for (let key = 0; key < o.length; key++) {
+        const v = views.data[at + key]!;
+        if (!Number.isNaN(v)) entries.push([mapKey(key), v]);
+      }
+      state[o.name] = mapState(entries);
+    } else state[o.name] = o.kind === 'array' ? Array.from(views.data.subarray(at, at + o.length)) : views.data[at]!;
   });
   return state;
 }
@@ -60,7 +68,8 @@ export function lockExecutor(workers: number): Executor {
     family: 'locks (worker_threads)',
     label: `locks (${workers} worker${workers === 1 ? '' : 's'})`,
     workers,
-    about: 'hand-written: SharedArrayBuffer state, an Atomics spin/wait lock per key taken in key order',
+    about:
+      'hand-written: SharedArrayBuffer state, an Atomics spin/wait lock per key (per possible key of a map) taken in key order',
     check: 'invariants',
     async open(variant: Variant): Promise<Session> {
       const layout = layoutFor(variant.state, variant.ops.length);
@@ -70,7 +79,11 @@ export function lockExecutor(workers: number): Executor {
       return {
         async run(ops: readonly Op[]): Promise<RunOutcome> {
           variant.state.forEach((o, k) =>
-            views.data.fill(o.initial, layout.objects[k]!.offset, layout.objects[k]!.offset + o.length),
+            views.data.fill(
+              o.kind === 'map' ? ABSENT : o.initial,
+              layout.objects[k]!.offset,
+              layout.objects[k]!.offset + o.length,
+            ),
           );
           views.locks.fill(0);
           const t0 = performance.now();

@@ -1,19 +1,25 @@
-/** Plain sequential JavaScript on ordinary arrays: the baseline. */
+/** Plain sequential JavaScript on ordinary arrays and Maps: the baseline. */
 import { plainOps, type PlainState } from '../ops/plain.js';
-import type { Op, Results, State, StateObject, Variant } from '../workloads/types.js';
+import { mapState, type Op, type Results, type State, type StateObject, type Variant } from '../workloads/types.js';
 import type { Executor, RunOutcome, Session } from './types.js';
 
-/** Fresh ordinary arrays for `objects` (scalars as one-element arrays). */
+/** Fresh ordinary arrays for `objects` (scalars as one-element arrays), and empty Maps for maps. */
 export function plainState(objects: readonly StateObject[]): PlainState {
-  const state: PlainState = {};
-  for (const o of objects) state[o.name] = new Array<number>(o.length).fill(o.initial);
+  const state: PlainState = { arrays: {}, maps: {} };
+  for (const o of objects) {
+    if (o.kind === 'map') state.maps[o.name] = new Map();
+    else state.arrays[o.name] = new Array<number>(o.length).fill(o.initial);
+  }
   return state;
 }
 
-/** The reporting shape of a plain state: scalars unwrapped. */
+/** The reporting shape of a plain state: scalars unwrapped, maps as sorted entries. */
 export function reportState(objects: readonly StateObject[], state: PlainState): State {
   const out: State = {};
-  for (const o of objects) out[o.name] = o.kind === 'array' ? [...state[o.name]!] : state[o.name]![0]!;
+  for (const o of objects) {
+    if (o.kind === 'map') out[o.name] = mapState(state.maps[o.name]!);
+    else out[o.name] = o.kind === 'array' ? [...state.arrays[o.name]!] : state.arrays[o.name]![0]!;
+  }
   return out;
 }
 
@@ -41,7 +47,7 @@ export const plain: Executor = {
   family: 'plain JS',
   label: 'plain JS (sequential)',
   workers: 1,
-  about: 'ordinary arrays, one op after another on the main thread: the baseline',
+  about: 'ordinary arrays and Maps, one op after another on the main thread: the baseline',
   check: 'exact',
   async open(variant: Variant): Promise<Session> {
     return {

@@ -1,8 +1,8 @@
 /** The @ame executors: SequentialQueue, GilQueue, TransactionQueue unordered and ordered. */
 import { GilQueue, SequentialQueue } from '@ame/gil';
-import { Heap, type TArray, type TCounter, type TVar } from '@ame/stm';
+import { Heap, type TArray, type TCounter, type TMap, type TVar } from '@ame/stm';
 import { TransactionQueue, taskRef, type QueueOptions, type TaskRef } from '@ame/transaction';
-import type { Op, OpName, State, StateObject, Variant } from '../workloads/types.js';
+import { mapState, type Op, type OpName, type State, type StateObject, type Variant } from '../workloads/types.js';
 import type { CheckKind, Executor, FirstBatchStart, RunOutcome, Session } from './types.js';
 
 const TASKS = new URL('../tasks.js', import.meta.url);
@@ -14,7 +14,7 @@ const HEAP_BYTES = 16 << 20;
 
 type Queue = SequentialQueue | GilQueue | TransactionQueue;
 type Policy = NonNullable<QueueOptions['policy']>;
-type Handle = TArray | TVar<number> | TCounter;
+type Handle = TArray | TVar<number> | TCounter | TMap<string, number>;
 
 /** Creates the variant's objects in `heap`; returns their handles. */
 function createObjects(heap: Heap, objects: readonly StateObject[]): Handle[] {
@@ -23,7 +23,9 @@ function createObjects(heap: Heap, objects: readonly StateObject[]): Handle[] {
       ? heap.tarray(o.name, o.length, 'f64')
       : o.kind === 'tvar'
         ? heap.tvar<number>(o.name, o.initial)
-        : heap.tcounter(o.name, o.initial),
+        : o.kind === 'map'
+          ? heap.tmap<string, number>(o.name)
+          : heap.tcounter(o.name, o.initial),
   );
 }
 
@@ -38,9 +40,29 @@ function reset(heap: Heap, objects: readonly StateObject[], handles: readonly Ha
           for (let i = start; i < Math.min(o.length, start + RESET_CHUNK); i++) a.set(i, o.initial);
         });
       }
+    } else if (o.kind === 'map') {
+      // Deleting keeps each key's slot (hash-table.ts H1): later runs insert into the grown table.
+      const m = h as TMap<string, number>;
+      const keys = m.keys();
+      for (let start = 0; start < keys.length; start += RESET_CHUNK) {
+        heap.atomically(() => {
+          for (const key of keys.slice(start, start + RESET_CHUNK)) m.delete(key);
+        });
+      }
     } else if (o.kind === 'tvar') heap.atomically(() => (h as TVar<number>).set(o.initial));
     else heap.atomically(() => (h as TCounter).add(o.initial - (h as TCounter).get()));
   });
+}
+
+/** The variant's objects in the reporting shape, from `heap.snapshot()` (a TMap snapshots as a sorted Map). */
+function stateOf(heap: Heap, objects: readonly StateObject[]): State {
+  const snapshot = heap.snapshot() as Record<string, unknown>;
+  const state: State = {};
+  for (const o of objects) {
+    const value = snapshot[o.name];
+    state[o.name] = o.kind === 'map' ? mapState(value as Map<string, number>) : (value as number | number[]);
+  }
+  return state;
 }
 
 /**
@@ -63,14 +85,21 @@ function addPlan(ops: readonly Op[]): AddPlan {
  * Adds `plan` to `queue` and runs it; `ms` counts from `t0` (default: the first add), so a
  * cold first batch can include the queue's creation.
  */
-async function addAndRun(queue: Queue, heap: Heap, plan: AddPlan, check: CheckKind, t0?: number): Promise<RunOutcome> {
+async function addAndRun(
+  queue: Queue,
+  heap: Heap,
+  objects: readonly StateObject[],
+  plan: AddPlan,
+  check: CheckKind,
+  t0?: number,
+): Promise<RunOutcome> {
   const a0 = performance.now();
   if (plan.kind === 'many') queue.addMany(plan.ref, plan.argsList);
   else for (const [ref, args] of plan.calls) queue.add(ref, ...args);
   const addMs = performance.now() - a0;
   const report = await queue.run();
   const ms = performance.now() - (t0 ?? a0);
-  const snapshot = heap.snapshot() as State;
+  const snapshot = stateOf(heap, objects);
   return {
     ms,
     addMs,
@@ -112,7 +141,7 @@ function queueExecutor(
       return {
         async run(ops: readonly Op[]): Promise<RunOutcome> {
           reset(heap, variant.state, handles);
-          return addAndRun(queue, heap, addPlan(ops), check);
+          return addAndRun(queue, heap, variant.state, addPlan(ops), check);
         },
         async close() {
           await queue.close();
@@ -129,7 +158,7 @@ function queueExecutor(
         if (start === 'cold') {
           const t0 = performance.now();
           queue = make(options(heap));
-          return await addAndRun(queue, heap, plan, check, t0);
+          return await addAndRun(queue, heap, variant.state, plan, check, t0);
         }
         queue = make(options(heap));
         await queue.ready();
@@ -137,7 +166,7 @@ function queueExecutor(
           queue.add(refOf('noop')); // the warm-up batch: one empty task
           await queue.run();
         }
-        return await addAndRun(queue, heap, plan, check);
+        return await addAndRun(queue, heap, variant.state, plan, check);
       } finally {
         await queue?.close();
         heap.detach();

@@ -6,7 +6,8 @@
  * | control  | Int32Array   | CONTROL_WORDS          | NEXT: next op to claim (Atomics.add)      | workers (Atomics.add), main resets |
  * |          |              |                        | COUNT: ops in this run                    | main, before posting 'run'         |
  * |          |              |                        | WAITS: times a thread slept on a lock     | workers (Atomics.add)              |
- * | data     | Float64Array | sum of object lengths  | the state, object after object            | workers, holding the element lock  |
+ * | data     | Float64Array | sum of object lengths  | the state, object after object (a map: a  | workers, holding the element lock  |
+ * |          |              |                        | slot per possible key, NaN when absent)   |                                    |
  * | locks    | Int32Array   | one per data element   | 0 free, 1 held, 2 held with sleepers      | workers (CAS / exchange)           |
  * | ops      | Float64Array | capacity * OP_WIDTH    | [op code, a, b, c, d] per task            | main, before posting 'run'         |
  * | results  | Float64Array | capacity               | each op's result (NaN for null)           | the worker that ran the op         |
@@ -23,7 +24,20 @@ export const CONTROL_WORDS = 16;
 export const OP_WIDTH = 5;
 
 /** Op codes in the ops region. */
-export const OP_CODES: readonly OpName[] = ['transfer', 'compute', 'hotRmw', 'hotAdd', 'scan', 'spread', 'noop', 'accumulate'];
+export const OP_CODES: readonly OpName[] = [
+  'transfer',
+  'compute',
+  'hotRmw',
+  'hotAdd',
+  'scan',
+  'spread',
+  'noop',
+  'accumulate',
+  'mapMix',
+];
+
+/** The value of an absent map key in the data region. */
+export const ABSENT = Number.NaN;
 
 /** Where each object's data and locks start (in elements of their region). */
 export interface Layout {

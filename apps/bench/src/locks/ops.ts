@@ -1,9 +1,11 @@
 /**
  * The operations as an expert writes them without STM: per-element locks taken in key
  * order (no deadlock), CPU work done before taking any lock (it does not depend on the
- * state), plain Float64Array reads and writes while the locks are held.
+ * state), plain Float64Array reads and writes while the locks are held. A map is a slot
+ * and a lock per possible key (keys are `mapKey(k)` for k below the map's length), NaN
+ * while the key is absent.
  */
-import { contribution, keysFor, spin } from '../kernels.js';
+import { contribution, keysFor, MAP_MIX_ACCESSES, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 import type { Layout, Views } from './layout.js';
 import { lock, unlock } from './mutex.js';
@@ -113,5 +115,25 @@ export const lockOps: Record<OpName, LockOp> = {
     data[base + dims] = data[base + dims]! + 1;
     for (let k = base + dims; k >= base; k--) unlock(locks, k);
     return c;
+  },
+  mapMix(s, t, work, n) {
+    const accesses = mapMixAccesses(t, n);
+    if (spin(work, t) === -1) return -1; // never: spin is unsigned
+    const { data, locks } = s.views;
+    const base = s.at.m!;
+    const keys = new Set<number>();
+    for (let j = 0; j < MAP_MIX_ACCESSES; j++) keys.add(accesses[2 * j]!);
+    const sorted = [...keys].sort((a, b) => a - b);
+    for (const k of sorted) lock(locks, base + k); // key order
+    let seen = 0;
+    for (let j = 0; j < MAP_MIX_ACCESSES; j++) {
+      const at = base + accesses[2 * j]!;
+      const x = accesses[2 * j + 1]!;
+      const v = Number.isNaN(data[at]!) ? 0 : data[at]!;
+      seen += v;
+      if (x > 0) data[at] = v + x;
+    }
+    for (let j = sorted.length - 1; j >= 0; j--) unlock(locks, base + sorted[j]!);
+    return seen;
   },
 };

@@ -1,15 +1,22 @@
 /**
  * The operations on Effect's STM (`effect` v4: `TxRef` read and written inside
  * `Effect.tx`, run with `Effect.runSync`): the software transactional memory TypeScript
- * users know, single-threaded. One TxRef per element. Effect has no commutative counter,
- * so `hotAdd` is a `TxRef.update`.
+ * users know, single-threaded. One TxRef per element; a map is a `TxHashMap` (Effect's
+ * transactional map: one TxRef holding an immutable HashMap, so any two writes to a map
+ * conflict, which costs nothing on one thread). Effect has no commutative counter, so
+ * `hotAdd` is a `TxRef.update`.
  */
-import { Effect, TxRef } from 'effect';
-import { contribution, keysFor, spin } from '../kernels.js';
+import { Effect, Option, TxHashMap, TxRef } from 'effect';
+import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 
-/** The state as TxRefs, one per element, by object name. */
-export type EffectState = Record<string, TxRef.TxRef<number>[]>;
+/** The state as TxRefs (one per element) and TxHashMaps, by object name. */
+export interface EffectState {
+  /** Arrays, tvars and counters: a TxRef per element. */
+  readonly refs: Record<string, TxRef.TxRef<number>[]>;
+  /** Maps (objects of kind 'map'). */
+  readonly maps: Record<string, TxHashMap.TxHashMap<string, number>>;
+}
 
 type EffectOp = (s: EffectState, a: number, b: number, c: number, d: number) => Effect.Effect<unknown>;
 
@@ -17,7 +24,7 @@ export const effectOps: Record<OpName, EffectOp> = {
   transfer: (s, from, to, amount, work) =>
     Effect.tx(
       Effect.gen(function* () {
-        const accounts = s.accounts!;
+        const accounts = s.refs.accounts!;
         const a = yield* TxRef.get(accounts[from]!);
         const b = yield* TxRef.get(accounts[to]!);
         if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
@@ -31,7 +38,7 @@ export const effectOps: Record<OpName, EffectOp> = {
     Effect.tx(
       Effect.gen(function* () {
         const h = spin(work, i);
-        const slot = s.out![i % slots]!;
+        const slot = s.refs.out![i % slots]!;
         yield* TxRef.set(slot, (yield* TxRef.get(slot)) + (h & 0xffff));
         return h;
       }),
@@ -39,7 +46,7 @@ export const effectOps: Record<OpName, EffectOp> = {
   hotRmw: (s, i, work) =>
     Effect.tx(
       Effect.gen(function* () {
-        const hot = s.hot![0]!;
+        const hot = s.refs.hot![0]!;
         const v = yield* TxRef.get(hot);
         const h = spin(work, i) & 0xff;
         yield* TxRef.set(hot, v + h);
@@ -50,7 +57,7 @@ export const effectOps: Record<OpName, EffectOp> = {
     Effect.tx(
       Effect.gen(function* () {
         const h = spin(work, i) & 0xff;
-        yield* TxRef.update(s.hits![0]!, (v) => v + h);
+        yield* TxRef.update(s.refs.hits![0]!, (v) => v + h);
         return h;
       }),
     ),
@@ -58,14 +65,14 @@ export const effectOps: Record<OpName, EffectOp> = {
     Effect.tx(
       Effect.gen(function* () {
         let sum = 0;
-        for (const ref of s.accounts!) sum += yield* TxRef.get(ref);
+        for (const ref of s.refs.accounts!) sum += yield* TxRef.get(ref);
         return sum;
       }),
     ),
   spread: (s, seed, count, work) =>
     Effect.tx(
       Effect.gen(function* () {
-        const accounts = s.accounts!;
+        const accounts = s.refs.accounts!;
         const keys = keysFor(seed, count, accounts.length);
         const balances: number[] = [];
         for (const k of keys) balances.push(yield* TxRef.get(accounts[k]!));
@@ -87,11 +94,28 @@ export const effectOps: Record<OpName, EffectOp> = {
       Effect.gen(function* () {
         const h = spin(work, i);
         const c = h % clusters;
-        const acc = s.acc!;
+        const acc = s.refs.acc!;
         const base = c * (dims + 1);
         for (let j = 0; j < dims; j++) yield* TxRef.update(acc[base + j]!, (v) => v + contribution(h, j));
         yield* TxRef.update(acc[base + dims]!, (v) => v + 1);
         return c;
+      }),
+    ),
+  mapMix: (s, t, work, n) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const m = s.maps.m!;
+        const accesses = mapMixAccesses(t, n);
+        let seen = 0;
+        for (let j = 0; j < MAP_MIX_ACCESSES; j++) {
+          if (j === MAP_MIX_BEFORE_WORK && spin(work, t) === -1) seen++; // never: spin is unsigned
+          const key = mapKey(accesses[2 * j]!);
+          const x = accesses[2 * j + 1]!;
+          const v = Option.getOrElse(yield* TxHashMap.get(m, key), () => 0);
+          seen += v;
+          if (x > 0) yield* TxHashMap.set(m, key, v + x);
+        }
+        return seen;
       }),
     ),
 };

@@ -1,19 +1,24 @@
 /**
- * The operations as plain sequential JavaScript on ordinary arrays: what a user writes
- * today, and the baseline every speed-up is divided by. Scalars live in one-element
- * arrays (`hot[0]`) so that every object is an array.
+ * The operations as plain sequential JavaScript on ordinary arrays and Maps: what a user
+ * writes today, and the baseline every speed-up is divided by. Scalars live in one-element
+ * arrays (`hot[0]`) so that every object but a map is an array.
  */
-import { contribution, keysFor, spin } from '../kernels.js';
+import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 
-/** The state as ordinary arrays, by object name. */
-export type PlainState = Record<string, number[]>;
+/** The state as ordinary arrays and Maps, by object name. */
+export interface PlainState {
+  /** Arrays, tvars and counters (one-element arrays). */
+  readonly arrays: Record<string, number[]>;
+  /** Maps (objects of kind 'map'). */
+  readonly maps: Record<string, Map<string, number>>;
+}
 
 type PlainOp = (s: PlainState, a: number, b: number, c: number, d: number) => unknown;
 
 export const plainOps: Record<OpName, PlainOp> = {
   transfer(s, from, to, amount, work) {
-    const accounts = s.accounts!;
+    const accounts = s.arrays.accounts!;
     const a = accounts[from]!;
     const b = accounts[to]!;
     if (spin(work, from ^ (to << 16)) === -1) amount++; // never: spin is unsigned
@@ -24,12 +29,12 @@ export const plainOps: Record<OpName, PlainOp> = {
   },
   compute(s, i, work, slots) {
     const h = spin(work, i);
-    const out = s.out!;
+    const out = s.arrays.out!;
     out[i % slots] = out[i % slots]! + (h & 0xffff);
     return h;
   },
   hotRmw(s, i, work) {
-    const hot = s.hot!;
+    const hot = s.arrays.hot!;
     const v = hot[0]!;
     const h = spin(work, i) & 0xff;
     hot[0] = v + h;
@@ -37,18 +42,18 @@ export const plainOps: Record<OpName, PlainOp> = {
   },
   hotAdd(s, i, work) {
     const h = spin(work, i) & 0xff;
-    const hits = s.hits!;
+    const hits = s.arrays.hits!;
     hits[0] = hits[0]! + h;
     return h;
   },
   scan(s) {
-    const accounts = s.accounts!;
+    const accounts = s.arrays.accounts!;
     let sum = 0;
     for (let k = 0; k < accounts.length; k++) sum += accounts[k]!;
     return sum;
   },
   spread(s, seed, count, work) {
-    const accounts = s.accounts!;
+    const accounts = s.arrays.accounts!;
     const keys = keysFor(seed, count, accounts.length);
     const balances = keys.map((k) => accounts[k]!);
     if (spin(work, seed) === -1) return 0;
@@ -68,10 +73,24 @@ export const plainOps: Record<OpName, PlainOp> = {
   accumulate(s, i, work, clusters, dims) {
     const h = spin(work, i);
     const c = h % clusters;
-    const acc = s.acc!;
+    const acc = s.arrays.acc!;
     const base = c * (dims + 1);
     for (let j = 0; j < dims; j++) acc[base + j] = acc[base + j]! + contribution(h, j);
     acc[base + dims] = acc[base + dims]! + 1;
     return c;
+  },
+  mapMix(s, t, work, n) {
+    const m = s.maps.m!;
+    const accesses = mapMixAccesses(t, n);
+    let seen = 0;
+    for (let j = 0; j < MAP_MIX_ACCESSES; j++) {
+      if (j === MAP_MIX_BEFORE_WORK && spin(work, t) === -1) seen++; // never: spin is unsigned
+      const key = mapKey(accesses[2 * j]!);
+      const x = accesses[2 * j + 1]!;
+      const v = m.get(key) ?? 0;
+      seen += v;
+      if (x > 0) m.set(key, v + x);
+    }
+    return seen;
   },
 };

@@ -23,7 +23,7 @@ export function markdown(report: BenchReport, files: { svg?: string; json: strin
     out.push('');
   }
   if (files.svg) out.push(`![speed-up and contention chart](${files.svg})`, '');
-  out.push('## Performance targets (DESIGN.md and issue 10)', '');
+  out.push('## Performance targets (DESIGN.md, issues 10 and 12)', '');
   out.push(
     'Ratios are medians over the repetitions (min-max in brackets), against plain sequential JavaScript measured in the same run; "first batch" figures come from fresh queues (after `await queue.ready()` and a one-task warm-up batch).',
     '',

@@ -15,25 +15,34 @@
  * | spread    | seed, k, w           | keysFor(seed, k): read all, spin(w), move 1 from each other key to the first; -> moved |
  * | noop      |                      | nothing (dispatch cost); -> null                                           |
  * | accumulate| i, w, k, d           | h = spin(w, i); c = h % k; acc[c*(d+1) + j] += (h >>> j%16) & 0xff for j < d, count acc[c*(d+1) + d] += 1; -> c |
+ * | mapMix    | t, w, n              | mapMixAccesses(t, n): 2 accesses of map `m`, spin(w, t), 2 more; a get reads m.get(key) ?? 0, a set adds x to it; -> sum of the values read |
  */
 
-export type OpName = 'transfer' | 'compute' | 'hotRmw' | 'hotAdd' | 'scan' | 'spread' | 'noop' | 'accumulate';
+export type OpName = 'transfer' | 'compute' | 'hotRmw' | 'hotAdd' | 'scan' | 'spread' | 'noop' | 'accumulate' | 'mapMix';
 
 /** One task: an operation and its numeric arguments. */
 export type Op = readonly [OpName, ...number[]];
 
-/** A named object of the state: a numeric array, a numeric variable or a commutative counter. */
+/**
+ * A named object of the state: a numeric array, a numeric variable, a commutative counter,
+ * or a map from the string keys `mapKey(0)` ... `mapKey(length - 1)` to numbers, which
+ * starts empty (a TMap, a JS Map, a TxHashMap; the lock-based executor keeps one slot and
+ * one lock per possible key).
+ */
 export interface StateObject {
   readonly name: string;
-  readonly kind: 'array' | 'tvar' | 'counter';
-  /** Elements (1 for tvar and counter). */
+  readonly kind: 'array' | 'tvar' | 'counter' | 'map';
+  /** Elements (1 for tvar and counter; for a map, the number of possible keys). */
   readonly length: number;
-  /** Initial value of every element. */
+  /** Initial value of every element (a map starts empty: 0, unused). */
   readonly initial: number;
 }
 
-/** A state as every executor reports it: arrays as number[], tvars and counters as numbers. */
-export type State = Record<string, number | number[]>;
+/** A map's reported state: its keys and values, keys sorted (`Map` order, strings as `<`). */
+export type MapState = Readonly<Record<string, number>>;
+
+/** A state as every executor reports it: arrays as number[], tvars and counters as numbers, maps as MapState. */
+export type State = Record<string, number | number[] | MapState>;
 
 /** A result per task, by index (booleans, numbers or null). */
 export type Results = readonly unknown[];
@@ -76,6 +85,13 @@ export interface Workload {
 /** The initial state of `objects`, in the reporting shape. */
 export function initialState(objects: readonly StateObject[]): State {
   const state: State = {};
-  for (const o of objects) state[o.name] = o.kind === 'array' ? new Array<number>(o.length).fill(o.initial) : o.initial;
+  for (const o of objects) {
+    state[o.name] = o.kind === 'array' ? new Array<number>(o.length).fill(o.initial) : o.kind === 'map' ? {} : o.initial;
+  }
   return state;
+}
+
+/** A map state from `entries`, keys sorted: the one reporting shape of every executor's maps. */
+export function mapState(entries: Iterable<readonly [string, number]>): MapState {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
