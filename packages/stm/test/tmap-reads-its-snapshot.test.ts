@@ -57,3 +57,29 @@ test("a key's value changed by another thread after the snapshot: the old value 
   theirs.detach();
   mine.detach();
 });
+
+test('a thread that remembered where its keys are still finds them after another thread grew the table', () => {
+  const mine = Heap.create();
+  const theirs = Heap.attach(mine.handle);
+  const map = mine.tmap<string, number>('users');
+  const other = theirs.tmap<string, number>('users');
+  mine.atomically(() => {
+    for (let k = 0; k < 4; k++) map.set(`k${k}`, k);
+  });
+  // This thread looks its keys up (and remembers their slots in the 15-slot table).
+  expect(mine.atomically(() => [0, 1, 2, 3].map((k) => map.get(`k${k}`)))).toEqual([0, 1, 2, 3]);
+  // Another thread grows the table several times over and changes every old key.
+  theirs.atomically(() => {
+    for (let k = 0; k < 500; k++) other.set(`n${k}`, k);
+    for (let k = 0; k < 4; k++) other.set(`k${k}`, 100 + k);
+  });
+  expect(mine.atomically(() => [0, 1, 2, 3].map((k) => map.get(`k${k}`)))).toEqual([100, 101, 102, 103]);
+  expect(mine.atomically(() => [map.get('n0'), map.get('n499'), map.size])).toEqual([0, 499, 504]);
+  // Deleted and re-added keys keep their slot; a fresh lookup agrees with the remembered one.
+  theirs.atomically(() => other.delete('k2'));
+  expect(mine.atomically(() => [map.get('k2'), map.has('k2')])).toEqual([undefined, false]);
+  theirs.atomically(() => other.set('k2', 7));
+  expect(mine.atomically(() => map.get('k2'))).toBe(7);
+  theirs.detach();
+  mine.detach();
+});

@@ -12,6 +12,8 @@ export class BlockHandle {
   protected block = 0;
   protected cap = 0;
   protected own = false;
+  /** The version of the root cell this attempt read (a new one for every table ever published); -1 for an own block. */
+  protected blockVersion = -1;
   /** Registers of view(): a cell as this transaction sees it; vBytes is set for a pending blob. */
   protected vNum = 0;
   protected vRef = 0;
@@ -31,10 +33,12 @@ export class BlockHandle {
     if (e >= 0 && writes.kinds[e] === W_OWN) {
       this.block = writes.refs[e]!;
       this.own = true;
+      this.blockVersion = -1;
     } else {
       tx.readCell(this.rootCell);
       this.block = tx.outRef;
       this.own = false;
+      this.blockVersion = tx.outVersion;
     }
     const mem = this.core.mem;
     mem.ensure(this.block + CB_CELLS);

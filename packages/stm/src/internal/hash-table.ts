@@ -18,7 +18,11 @@
  *      or on TABLE when one of them replaced the table. Hence a probe reads a KEY cell that
  *      was claimed at or before its snapshot without recording it (Transaction.readSettled):
  *      no later commit can change it, so there is nothing to validate. Empty KEY cells, and
- *      ones claimed after the snapshot, are read through the read set as any cell.
+ *      ones claimed after the snapshot, are read through the read set as any cell. And each
+ *      thread remembers the slot of every key it found settled (a JS Map, per table: keyed by
+ *      the version of TABLE it read, so a replaced table, even one at a reused address, is
+ *      never confused with it): its threads' later snapshots are newer, the key is still
+ *      there, and the lookup skips hashing and probing.
  *  H2. SIZE and USED change only by W_ADD (commutative): inserts do not conflict on them.
  *      USED is never read into a read set: it is a hint for when to grow, read as the
  *      committed value plus this transaction's own adds.
@@ -68,6 +72,8 @@ const SLOT_BYTES = 2 * CELL_BYTES;
 const ABSENT = new Uint8Array([ABSENT_TAG]);
 /** Slots of a new map's table. */
 const INITIAL_SLOTS = 15;
+/** Keys a thread remembers the slot of, per map (find()). */
+const MAX_REMEMBERED = 1 << 16;
 
 /** Slot capacity of the smallest table block holding `slots` slots (and USED). */
 export function capacityFor(slots: number): number {
@@ -95,6 +101,9 @@ export class HashTable extends BlockHandle {
   private wroteIn = -1;
   /** After find() misses: the empty slot it stopped at, -1 if the table has none. */
   private empty = -1;
+  /** Slots of keys found settled in the table whose TABLE version is `slotsOf` (H1). */
+  private readonly slots = new Map<Key, number>();
+  private slotsOf = -1;
 
   constructor(
     core: Core,
@@ -110,7 +119,7 @@ export class HashTable extends BlockHandle {
 
   /** The value of `key`, or undefined (also for a deleted key). */
   get(key: Key): Value {
-    const slot = this.find(key, hashKey(key));
+    const slot = this.find(key, -1);
     if (slot < 0) return undefined;
     this.see(this.valueCell(slot));
     return this.value();
@@ -118,7 +127,7 @@ export class HashTable extends BlockHandle {
 
   /** True if `key` has a value. */
   has(key: Key): boolean {
-    const slot = this.find(key, hashKey(key));
+    const slot = this.find(key, -1);
     if (slot < 0) return false;
     this.see(this.valueCell(slot));
     return !this.absent();
@@ -130,11 +139,11 @@ export class HashTable extends BlockHandle {
    */
   set(key: Key, value: number, bytes: Uint8Array | null): boolean {
     const tx = this.core.tx;
-    const hash = hashKey(key);
-    let slot = this.find(key, hash);
+    let slot = this.find(key, -1);
     let added = false;
     this.wroteIn = tx.serial;
     if (slot < 0) {
+      const hash = hashKey(key);
       if (this.empty < 0 || this.shouldGrow()) {
         this.grow(1);
         slot = this.find(key, hash);
@@ -155,7 +164,7 @@ export class HashTable extends BlockHandle {
 
   /** Deletes `key`; true if it had a value. The slot keeps the key (H1). */
   delete(key: Key): boolean {
-    const slot = this.find(key, hashKey(key));
+    const slot = this.find(key, -1);
     if (slot < 0) return false;
     const cell = this.valueCell(slot);
     this.see(cell);
@@ -247,16 +256,27 @@ export class HashTable extends BlockHandle {
    * Loads the table and probes for `key` (H1): its slot, or -1 with `empty` set to the empty
    * slot the probe stopped at (-1 if every slot holds another key).
    */
-  private find(key: Key, hash: number): number {
+  private find(key: Key, knownHash: number): number {
     this.load();
+    const tx = this.core.tx;
+    const remember = !this.own && !tx.recording;
+    if (remember) {
+      if (this.slotsOf !== this.blockVersion) {
+        this.slots.clear();
+        this.slotsOf = this.blockVersion;
+      }
+      const known = this.slots.get(key);
+      if (known !== undefined) return known; // H1: settled before an older snapshot of this thread
+    }
+    const hash = knownHash === -1 ? hashKey(key) : knownHash;
     const cap = this.cap;
     let slot = Math.floor(((hash >>> 0) * cap) / 4294967296);
-    const tx = this.core.tx;
     for (let probes = 0; probes < cap; probes++) {
       const cell = this.keyCell(slot);
       // H1: a key claimed before the snapshot never changes: no read to record or validate.
       // A key this transaction claimed was empty in its snapshot, so readSettled misses it.
-      if (tx.readSettled(cell)) {
+      const settled = tx.readSettled(cell);
+      if (settled) {
         this.vBytes = null;
         this.vRef = tx.outRef;
       } else this.see(cell);
@@ -266,6 +286,7 @@ export class HashTable extends BlockHandle {
         this.empty = slot;
         return -1;
       } else if (keyEqualsShared(this.core.mem, this.keyPayload(), key, hash)) {
+        if (settled && remember && this.slots.size < MAX_REMEMBERED) this.slots.set(key, slot);
         return slot;
       }
       if (++slot === cap) slot = 0;
@@ -346,6 +367,7 @@ export class HashTable extends BlockHandle {
     this.block = block;
     this.cap = cap;
     this.own = true;
+    this.blockVersion = -1;
   }
 }
 
