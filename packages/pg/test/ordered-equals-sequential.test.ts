@@ -13,7 +13,7 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { SequentialQueue } from '@ame/gil';
 import { PgHeap, PgQueue } from '@ame/pg';
-import { addCalls, balancesArb, callArb, outcome } from './helpers/bank-calls.js';
+import { addCalls, balancesArb, callArb, outcome } from '../../transaction/test/helpers/bank-calls.js';
 import { freshHeap, propertySeed, setupPgBank, setupStmBank } from './helpers/pg.js';
 
 const seed = propertySeed();

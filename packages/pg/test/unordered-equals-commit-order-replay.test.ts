@@ -15,7 +15,7 @@ import type { Value } from '@ame/stm';
 import { SequentialQueue } from '@ame/gil';
 import { PgHeap, PgQueue, type RunReport, type TaskContext } from '@ame/pg';
 import * as bank from '../../transaction/test/fixtures/bank-tasks.mjs';
-import { addCalls, balancesArb, callArb, type Call } from './helpers/bank-calls.js';
+import { addCalls, balancesArb, callArb, type Call } from '../../transaction/test/helpers/bank-calls.js';
 import { freshHeap, propertySeed, setupPgBank, setupStmBank } from './helpers/pg.js';
 
 const seed = propertySeed();

@@ -8,8 +8,9 @@
 import { Heap, type Value } from '@ame/stm';
 import { PgHeap } from '@ame/pg';
 
-export const BANK = new URL('../../../transaction/test/fixtures/bank-tasks.mjs', import.meta.url);
-export const ACCOUNTS = 6;
+import { ACCOUNTS } from '../../../transaction/test/helpers/bank-calls.js';
+
+export { ACCOUNTS, BANK } from '../../../transaction/test/helpers/bank-calls.js';
 
 let counter = 0;
 

@@ -1,25 +1,12 @@
 /**
- * Shared pieces of the executor suites: the bank fixture's URL and state, random task
- * lists over it, and a report reduced to what must be equal between executors.
+ * Shared pieces of the executor suites: the bank fixture's state on a heap, the property
+ * seed, and (from bank-calls.ts, shared with @ame/pg's suites) random task lists over the
+ * bank and a report reduced to what must be equal between executors.
  */
-import { fc } from '@fast-check/vitest';
 import { Heap, type Value } from '@ame/stm';
-import { taskRef, type RunReport } from '@ame/transaction';
+import { ACCOUNTS } from './bank-calls.js';
 
-export const BANK = new URL('../fixtures/bank-tasks.mjs', import.meta.url);
-export const ACCOUNTS = 6;
-
-/** A task call as data: export name and arguments. */
-export type Call =
-  | ['transfer', number, number, number]
-  | ['increment', number]
-  | ['hit', number]
-  | ['withdrawOrThrow', number, number, boolean]
-  | ['fanOut', number, number, number]
-  | ['lucky', number]
-  | ['audit']
-  | ['slowIncrement', number, number]
-  | ['slowAudit', number];
+export { ACCOUNTS, type Adder, addCalls, BANK, balancesArb, type Call, callArb, outcome } from './bank-calls.js';
 
 /** A fresh heap holding the bank's objects, accounts at `balances`. */
 export function setupBank(balances: readonly number[]): Heap {
@@ -30,56 +17,6 @@ export function setupBank(balances: readonly number[]): Heap {
   heap.tvar<Value>('journal', []);
   heap.atomically(() => balances.forEach((b, i) => accounts.set(i, b)));
   return heap;
-}
-
-const account = fc.integer({ min: 0, max: ACCOUNTS - 1 });
-
-/** Random calls; `children` and `random` include the tasks that use ctx.add / ctx.random. */
-export function callArb(options: { children?: boolean; random?: boolean } = {}): fc.Arbitrary<Call> {
-  const { children = true, random = true } = options;
-  const arbs: fc.Arbitrary<Call>[] = [
-    fc.tuple(fc.constant('transfer' as const), account, account, fc.integer({ min: 0, max: 60 })),
-    fc.tuple(fc.constant('increment' as const), fc.integer({ min: 1, max: 5 })),
-    fc.tuple(fc.constant('hit' as const), fc.integer({ min: 1, max: 3 })),
-    fc.tuple(
-      fc.constant('withdrawOrThrow' as const),
-      account,
-      fc.integer({ min: 0, max: 80 }),
-      children ? fc.boolean() : fc.constant(false),
-    ),
-    fc.constant(['audit'] as Call),
-  ];
-  if (children)
-    arbs.push(fc.tuple(fc.constant('fanOut' as const), account, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 20 })));
-  if (random) arbs.push(fc.tuple(fc.constant('lucky' as const), account));
-  return fc.oneof(...arbs);
-}
-
-export const balancesArb = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: ACCOUNTS, maxLength: ACCOUNTS });
-
-/** Anything with add(): every queue of @ame/transaction and @ame/gil. */
-export interface Adder {
-  add(task: ReturnType<typeof taskRef>, ...args: Value[]): number;
-}
-
-export function addCalls(queue: Adder, calls: readonly Call[]): void {
-  for (const [name, ...args] of calls) queue.add(taskRef(BANK, name), ...args);
-}
-
-/** What must be equal between two executors that promise the same outcome. */
-export function outcome(report: RunReport) {
-  return {
-    tasks: report.tasks,
-    commits: report.commits,
-    results: report.results,
-    errors: report.errors.map((e) => ({
-      index: e.index,
-      task: e.task,
-      args: e.args,
-      phase: e.phase,
-      cause: { name: (e.cause as Error).name, message: (e.cause as Error).message },
-    })),
-  };
 }
 
 /** The FC_SEED env variable, or the clock. */

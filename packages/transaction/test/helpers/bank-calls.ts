@@ -1,11 +1,14 @@
 /**
- * Random task lists over the bank fixture (as in @ame/transaction's suites) and a report
- * reduced to what must be equal between executors.
+ * Random task lists over the bank fixture and a report reduced to what must be equal between
+ * executors: shared by the executor suites of @ame/transaction and @ame/pg (PgQueue runs the
+ * same task files), so it imports nothing but @ame/pool, @ame/stm and fast-check.
  */
 import { fc } from '@fast-check/vitest';
+import { type RunReport, taskRef } from '@ame/pool';
 import type { Value } from '@ame/stm';
-import { taskRef, type RunReport } from '@ame/pg';
-import { ACCOUNTS, BANK } from './pg.js';
+
+export const BANK = new URL('../fixtures/bank-tasks.mjs', import.meta.url);
+export const ACCOUNTS = 6;
 
 /** A task call as data: export name and arguments. */
 export type Call =
@@ -44,7 +47,7 @@ export function callArb(options: { children?: boolean; random?: boolean } = {}):
 
 export const balancesArb = fc.array(fc.integer({ min: 0, max: 100 }), { minLength: ACCOUNTS, maxLength: ACCOUNTS });
 
-/** Anything with add(): PgQueue, and the queues of @ame/transaction and @ame/gil. */
+/** Anything with add(): every queue of @ame/transaction and @ame/gil, and PgQueue. */
 export interface Adder {
   add(task: ReturnType<typeof taskRef>, ...args: Value[]): number;
 }
