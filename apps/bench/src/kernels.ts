@@ -115,6 +115,31 @@ export function mapKey(k: number): string {
   return (mapKeys[k] ??= `key:${k}`);
 }
 
+/** Anything with a Map's get and set: a plain Map (plain JS) or a TMap (the @ame queues). */
+export interface NumberMap {
+  get(key: string): number | undefined;
+  set(key: string, value: number): unknown;
+}
+
+/**
+ * The mapMix op on `m` (workloads/types.ts): task `t`'s accesses around `work` of spinning;
+ * returns the sum of the values it read. Effect's version (ops/effect.ts) is the same steps
+ * in its generator syntax.
+ */
+export function mapMixOn(m: NumberMap, t: number, work: number, n: number): number {
+  const accesses = mapMixAccesses(t, n);
+  let seen = 0;
+  for (let j = 0; j < MAP_MIX_ACCESSES; j++) {
+    if (j === MAP_MIX_BEFORE_WORK && spin(work, t) === -1) seen++; // never: spin is unsigned
+    const key = mapKey(accesses[2 * j]!);
+    const x = accesses[2 * j + 1]!;
+    const v = m.get(key) ?? 0;
+    seen += v;
+    if (x > 0) m.set(key, v + x);
+  }
+  return seen;
+}
+
 /**
  * What one k-means-style accumulation adds to coordinate `j` of its cluster: an integer
  * below 256 from the task's hash, so sums are exact in any order.

@@ -3,7 +3,7 @@
  * SequentialQueue, GilQueue and TransactionQueue load by URL in every worker.
  */
 import type { TaskContext } from '@ame/transaction';
-import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from './kernels.js';
+import { contribution, keysFor, mapMixOn, spin } from './kernels.js';
 
 export function transfer(ctx: TaskContext, from: number, to: number, amount: number, work: number): boolean {
   const accounts = ctx.heap.tarray('accounts');
@@ -75,16 +75,5 @@ export function accumulate(ctx: TaskContext, i: number, work: number, clusters: 
 }
 
 export function mapMix(ctx: TaskContext, t: number, work: number, n: number): number {
-  const m = ctx.heap.tmap<string, number>('m');
-  const accesses = mapMixAccesses(t, n);
-  let seen = 0;
-  for (let j = 0; j < MAP_MIX_ACCESSES; j++) {
-    if (j === MAP_MIX_BEFORE_WORK && spin(work, t) === -1) seen++; // never: spin is unsigned
-    const key = mapKey(accesses[2 * j]!);
-    const x = accesses[2 * j + 1]!;
-    const v = m.get(key) ?? 0;
-    seen += v;
-    if (x > 0) m.set(key, v + x);
-  }
-  return seen;
+  return mapMixOn(ctx.heap.tmap<string, number>('m'), t, work, n);
 }

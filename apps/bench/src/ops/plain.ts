@@ -3,7 +3,7 @@
  * writes today, and the baseline every speed-up is divided by. Scalars live in one-element
  * arrays (`hot[0]`) so that every object but a map is an array.
  */
-import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from '../kernels.js';
+import { contribution, keysFor, mapMixOn, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 
 /** The state as ordinary arrays and Maps, by object name. */
@@ -80,17 +80,6 @@ export const plainOps: Record<OpName, PlainOp> = {
     return c;
   },
   mapMix(s, t, work, n) {
-    const m = s.maps.m!;
-    const accesses = mapMixAccesses(t, n);
-    let seen = 0;
-    for (let j = 0; j < MAP_MIX_ACCESSES; j++) {
-      if (j === MAP_MIX_BEFORE_WORK && spin(work, t) === -1) seen++; // never: spin is unsigned
-      const key = mapKey(accesses[2 * j]!);
-      const x = accesses[2 * j + 1]!;
-      const v = m.get(key) ?? 0;
-      seen += v;
-      if (x > 0) m.set(key, v + x);
-    }
-    return seen;
+    return mapMixOn(s.maps.m!, t, work, n);
   },
 };
