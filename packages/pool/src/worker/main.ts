@@ -33,9 +33,14 @@ export type FromWorker =
 
 const data = workerData as WorkerData;
 const port = parentPort!;
-const { createStrategy } = (await import(data.strategy)) as { createStrategy(env: BatchEnv): Strategy };
+const { createStrategy, sharedWarmUp } = (await import(data.strategy)) as {
+  createStrategy(env: BatchEnv): Strategy;
+  /** True if workers of this strategy may warm up on one heap at once (versioned commits only). */
+  sharedWarmUp?: boolean;
+};
 disarmFaults(); // no AME_FAULT exits while the worker warms up
-if (data.warmUp) await warmUp(createStrategy, data.warmUp);
+// A strategy that commits in direct mode (the GIL) assumes it runs alone: its workers warm up on heaps of their own.
+if (data.warmUp) await warmUp(createStrategy, sharedWarmUp === true ? data.warmUp : undefined);
 const heap = Heap.attach(data.heap);
 const batch = SharedBatch.attach(data.batch);
 const loader = new TaskLoader();
