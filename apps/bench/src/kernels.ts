@@ -55,7 +55,7 @@ export function chooser(n: number, skew: number, seed: number): () => number {
 }
 
 /** Cumulative Zipf weights 1/(k+1)^skew for k in [0, n) (not normalised: the last is the total). */
-function zipfCdf(n: number, skew: number): Float64Array {
+export function zipfCdf(n: number, skew: number): Float64Array {
   const cdf = new Float64Array(n);
   let total = 0;
   for (let k = 0; k < n; k++) cdf[k] = total += 1 / (k + 1) ** skew;
@@ -63,7 +63,7 @@ function zipfCdf(n: number, skew: number): Float64Array {
 }
 
 /** The index whose cumulative weight first reaches `u` (in [0, 1)) times the total: binary search. */
-function zipfIndex(cdf: Float64Array, u: number): number {
+export function zipfIndex(cdf: Float64Array, u: number): number {
   const target = u * cdf[cdf.length - 1]!;
   let lo = 0;
   let hi = cdf.length - 1;

@@ -4,6 +4,7 @@
  */
 import type { TaskContext } from '@ame/transaction';
 import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from './kernels.js';
+import { tokenize, wordLine } from './words.js';
 
 export function transfer(ctx: TaskContext, from: number, to: number, amount: number, work: number): boolean {
   const accounts = ctx.heap.tarray('accounts');
@@ -87,4 +88,12 @@ export function mapMix(ctx: TaskContext, t: number, work: number, n: number): nu
     if (x > 0) m.set(key, v + x);
   }
   return seen;
+}
+
+export function wordCount(ctx: TaskContext, t: number, work: number, n: number): number {
+  const counts = ctx.heap.tmap<string, number>('counts');
+  const words = tokenize(wordLine(t, n));
+  if (spin(work, t) === -1) return -1; // never: spin is unsigned
+  for (const w of words) counts.update(w, (c) => (c ?? 0) + 1);
+  return words.length;
 }

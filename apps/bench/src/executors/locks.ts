@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { mapKey } from '../kernels.js';
+import { word } from '../words.js';
 import { ABSENT, COUNT, NEXT, OP_CODES, OP_WIDTH, WAITS, layoutFor, viewsOf, type Layout, type Views } from '../locks/layout.js';
 import { mapState, type Op, type OpName, type State, type Variant } from '../workloads/types.js';
 import type { Executor, RunOutcome, Session } from './types.js';
@@ -52,9 +53,10 @@ function snapshot(variant: Variant, layout: Layout, views: Views): State {
     const at = layout.objects[k]!.offset;
     if (o.kind === 'map') {
       const entries: [string, number][] = [];
+      const name = o.keys === 'words' ? word : mapKey;
       for (let key = 0; key < o.length; key++) {
         const v = views.data[at + key]!;
-        if (!Number.isNaN(v)) entries.push([mapKey(key), v]);
+        if (!Number.isNaN(v)) entries.push([name(key), v]);
       }
       state[o.name] = mapState(entries);
     } else state[o.name] = o.kind === 'array' ? Array.from(views.data.subarray(at, at + o.length)) : views.data[at]!;

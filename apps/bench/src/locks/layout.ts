@@ -34,6 +34,7 @@ export const OP_CODES: readonly OpName[] = [
   'noop',
   'accumulate',
   'mapMix',
+  'wordCount',
 ];
 
 /** The value of an absent map key in the data region. */

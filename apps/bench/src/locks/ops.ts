@@ -3,12 +3,13 @@
  * order (no deadlock), CPU work done before taking any lock (it does not depend on the
  * state), plain Float64Array reads and writes while the locks are held. A map is a slot
  * and a lock per possible key (keys are `mapKey(k)` for k below the map's length), NaN
- * while the key is absent.
+ * while the key is absent (a word-count map: a slot per vocabulary word, `wordIndex`).
  */
 import { contribution, keysFor, MAP_MIX_ACCESSES, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
 import type { Layout, Views } from './layout.js';
 import { lock, unlock } from './mutex.js';
+import { tokenize, wordIndex, wordLine } from '../words.js';
 
 /** A worker's views plus where each named object starts. */
 export interface LockState {
@@ -135,5 +136,17 @@ export const lockOps: Record<OpName, LockOp> = {
     }
     for (let j = sorted.length - 1; j >= 0; j--) unlock(locks, base + sorted[j]!);
     return seen;
+  },
+  wordCount(s, t, work, n) {
+    const words = tokenize(wordLine(t, n));
+    if (spin(work, t) === -1) return -1; // never: spin is unsigned
+    const { data, locks } = s.views;
+    const base = s.at.counts!;
+    const keys = words.map(wordIndex);
+    const sorted = [...new Set(keys)].sort((a, b) => a - b);
+    for (const k of sorted) lock(locks, base + k); // key order
+    for (const k of keys) data[base + k] = Number.isNaN(data[base + k]!) ? 1 : data[base + k]! + 1;
+    for (let j = sorted.length - 1; j >= 0; j--) unlock(locks, base + sorted[j]!);
+    return words.length;
   },
 };

@@ -9,6 +9,7 @@
 import { Effect, Option, TxHashMap, TxRef } from 'effect';
 import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
+import { tokenize, wordLine } from '../words.js';
 
 /** The state as TxRefs (one per element) and TxHashMaps, by object name. */
 export interface EffectState {
@@ -116,6 +117,19 @@ export const effectOps: Record<OpName, EffectOp> = {
           if (x > 0) yield* TxHashMap.set(m, key, v + x);
         }
         return seen;
+      }),
+    ),
+  wordCount: (s, t, work, n) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const counts = s.maps.counts!;
+        const words = tokenize(wordLine(t, n));
+        if (spin(work, t) === -1) return -1; // never: spin is unsigned
+        for (const w of words) {
+          const c = Option.getOrElse(yield* TxHashMap.get(counts, w), () => 0);
+          yield* TxHashMap.set(counts, w, c + 1);
+        }
+        return words.length;
       }),
     ),
 };

@@ -5,6 +5,7 @@
  */
 import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
+import { tokenize, wordLine } from '../words.js';
 
 /** The state as ordinary arrays and Maps, by object name. */
 export interface PlainState {
@@ -92,5 +93,12 @@ export const plainOps: Record<OpName, PlainOp> = {
       if (x > 0) m.set(key, v + x);
     }
     return seen;
+  },
+  wordCount(s, t, work, n) {
+    const counts = s.maps.counts!;
+    const words = tokenize(wordLine(t, n));
+    if (spin(work, t) === -1) return -1; // never: spin is unsigned
+    for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+    return words.length;
   },
 };

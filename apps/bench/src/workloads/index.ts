@@ -7,6 +7,7 @@ import { longtx } from './longtx.js';
 import { mapmix } from './mapmix.js';
 import { readmostly } from './readmostly.js';
 import { tiny } from './tiny.js';
+import { wordcount } from './wordcount.js';
 import type { Workload } from './types.js';
 
-export const workloads: readonly Workload[] = [bank, compute, hotkey, tiny, readmostly, longtx, kmeans, mapmix];
+export const workloads: readonly Workload[] = [bank, compute, hotkey, tiny, readmostly, longtx, kmeans, mapmix, wordcount];

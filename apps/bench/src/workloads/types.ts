@@ -16,18 +16,29 @@
  * | noop      |                      | nothing (dispatch cost); -> null                                           |
  * | accumulate| i, w, k, d           | h = spin(w, i); c = h % k; acc[c*(d+1) + j] += (h >>> j%16) & 0xff for j < d, count acc[c*(d+1) + d] += 1; -> c |
  * | mapMix    | t, w, n              | mapMixAccesses(t, n): 2 accesses of map `m`, spin(w, t), 2 more; a get reads m.get(key) ?? 0, a set adds x to it; -> sum of the values read |
+ * | wordCount | t, w, n              | tokenize(wordLine(t, n)), spin(w, t); counts.update(word, c + 1) for each word; -> words on the line |
  */
 
-export type OpName = 'transfer' | 'compute' | 'hotRmw' | 'hotAdd' | 'scan' | 'spread' | 'noop' | 'accumulate' | 'mapMix';
+export type OpName =
+  | 'transfer'
+  | 'compute'
+  | 'hotRmw'
+  | 'hotAdd'
+  | 'scan'
+  | 'spread'
+  | 'noop'
+  | 'accumulate'
+  | 'mapMix'
+  | 'wordCount';
 
 /** One task: an operation and its numeric arguments. */
 export type Op = readonly [OpName, ...number[]];
 
 /**
  * A named object of the state: a numeric array, a numeric variable, a commutative counter,
- * or a map from the string keys `mapKey(0)` ... `mapKey(length - 1)` to numbers, which
- * starts empty (a TMap, a JS Map, a TxHashMap; the lock-based executor keeps one slot and
- * one lock per possible key).
+ * or a map from the string keys `mapKey(0)` ... `mapKey(length - 1)` (or `word(0)` ...
+ * with `keys: 'words'`) to numbers, which starts empty (a TMap, a JS Map, a TxHashMap; the
+ * lock-based executor keeps one slot and one lock per possible key).
  */
 export interface StateObject {
   readonly name: string;
@@ -36,6 +47,8 @@ export interface StateObject {
   readonly length: number;
   /** Initial value of every element (a map starts empty: 0, unused). */
   readonly initial: number;
+  /** A map's possible keys: `mapKey(k)` ('index', the default) or the vocabulary's `word(k)` ('words'). */
+  readonly keys?: 'index' | 'words';
 }
 
 /** A map's reported state: its keys and values, keys sorted (`Map` order, strings as `<`). */
