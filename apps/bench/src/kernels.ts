@@ -115,6 +115,11 @@ export function mapKey(k: number): string {
   return (mapKeys[k] ??= `key:${k}`);
 }
 
+/** Item `j` of producer `p` in the pipeline, `k` items per producer: p*k + j + 1 (every item a distinct id from 1). */
+export function jobId(p: number, k: number, j: number): number {
+  return p * k + j + 1;
+}
+
 /**
  * What one k-means-style accumulation adds to coordinate `j` of its cluster: an integer
  * below 256 from the task's hash, so sums are exact in any order.
