@@ -1,9 +1,9 @@
 /**
  * Pure helpers every executor shares, so that each one runs exactly the same computation:
  * the CPU work inside a task, the keys a long transaction touches, seeded choice of
- * accounts (uniform or Zipf), and the map accesses of a map-mix task. No imports, and no
- * state but memoised tables (pure functions of their arguments): task modules and the
- * lock workers import this file too.
+ * accounts (uniform or Zipf), the map accesses of a map-mix task, and the ids of pipeline
+ * items (the word-count text is in words.ts). No imports, and no state but memoised tables
+ * (pure functions of their arguments): task modules and the lock workers import this file too.
  */
 
 /**
