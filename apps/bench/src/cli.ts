@@ -23,7 +23,8 @@ export interface Options {
 export const HELP = `Usage: npm run bench -- [options]
 
   --workload, -w NAME   run only this workload or variant (repeatable, or comma-separated):
-                        bank, compute, hotkey, tiny, readmostly, longtx, kmeans, mapmix, or an id such as bank/p2p-2
+                        bank, compute, hotkey, tiny, readmostly, longtx, kmeans, mapmix, wordcount, pipeline,
+                        or an id such as bank/p2p-2
   --executor, -e ID     run only these executors besides plain JS (repeatable): plain, sequential,
                         gil, tq-unordered, tq-ordered, locks, effect, or with workers: tq-unordered-2
   --quick, -q           smaller task counts, 3 repetitions, shorter overhead checks (about 1 minute for one workload)

@@ -1,9 +1,9 @@
 /**
  * Pure helpers every executor shares, so that each one runs exactly the same computation:
  * the CPU work inside a task, the keys a long transaction touches, seeded choice of
- * accounts (uniform or Zipf), and the map accesses of a map-mix task. No imports, and no
- * state but memoised tables (pure functions of their arguments): task modules and the
- * lock workers import this file too.
+ * accounts (uniform or Zipf), the map accesses of a map-mix task, and the ids of pipeline
+ * items (the word-count text is in words.ts). No imports, and no state but memoised tables
+ * (pure functions of their arguments): task modules and the lock workers import this file too.
  */
 
 /**
@@ -55,7 +55,7 @@ export function chooser(n: number, skew: number, seed: number): () => number {
 }
 
 /** Cumulative Zipf weights 1/(k+1)^skew for k in [0, n) (not normalised: the last is the total). */
-function zipfCdf(n: number, skew: number): Float64Array {
+export function zipfCdf(n: number, skew: number): Float64Array {
   const cdf = new Float64Array(n);
   let total = 0;
   for (let k = 0; k < n; k++) cdf[k] = total += 1 / (k + 1) ** skew;
@@ -63,7 +63,7 @@ function zipfCdf(n: number, skew: number): Float64Array {
 }
 
 /** The index whose cumulative weight first reaches `u` (in [0, 1)) times the total: binary search. */
-function zipfIndex(cdf: Float64Array, u: number): number {
+export function zipfIndex(cdf: Float64Array, u: number): number {
   const target = u * cdf[cdf.length - 1]!;
   let lo = 0;
   let hi = cdf.length - 1;
@@ -138,6 +138,11 @@ export function mapMixOn(m: NumberMap, t: number, work: number, n: number): numb
     if (x > 0) m.set(key, v + x);
   }
   return seen;
+}
+
+/** Item `j` of producer `p` in the pipeline, `k` items per producer: p*k + j + 1 (every item a distinct id from 1). */
+export function jobId(p: number, k: number, j: number): number {
+  return p * k + j + 1;
 }
 
 /**

@@ -3,7 +3,8 @@
  * SequentialQueue, GilQueue and TransactionQueue load by URL in every worker.
  */
 import type { TaskContext } from '@ame/transaction';
-import { contribution, keysFor, mapMixOn, spin } from './kernels.js';
+import { contribution, jobId, keysFor, mapMixOn, spin } from './kernels.js';
+import { tokenize, wordLine } from './words.js';
 
 export function transfer(ctx: TaskContext, from: number, to: number, amount: number, work: number): boolean {
   const accounts = ctx.heap.tarray('accounts');
@@ -76,4 +77,29 @@ export function accumulate(ctx: TaskContext, i: number, work: number, clusters: 
 
 export function mapMix(ctx: TaskContext, t: number, work: number, n: number): number {
   return mapMixOn(ctx.heap.tmap<string, number>('m'), t, work, n);
+}
+
+export function wordCount(ctx: TaskContext, t: number, work: number, n: number): number {
+  const counts = ctx.heap.tmap<string, number>('counts');
+  const words = tokenize(wordLine(t, n));
+  if (spin(work, t) === -1) return -1; // never: spin is unsigned
+  for (const w of words) counts.update(w, (c) => (c ?? 0) + 1);
+  return words.length;
+}
+
+export function produce(ctx: TaskContext, p: number, k: number, work: number): number {
+  const jobs = ctx.heap.tqueue<number>('jobs');
+  if (spin(work, p) === -1) return -1; // never: spin is unsigned
+  for (let j = 0; j < k; j++) jobs.push(jobId(p, k, j));
+  return k;
+}
+
+export function consume(ctx: TaskContext, work: number): number | null {
+  const x = ctx.heap.tqueue<number>('jobs').shift();
+  if (x === undefined) return null;
+  if (spin(work, x) === -1) return -1; // never: spin is unsigned
+  ctx.heap.tcounter('total').add(x);
+  const done = ctx.heap.tarray('done');
+  done.set(x - 1, done.get(x - 1) + 1);
+  return x;
 }

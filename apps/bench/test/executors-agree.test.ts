@@ -15,20 +15,39 @@ import { verify } from '../dist/verify.js';
 import { bankVariant } from '../dist/workloads/bank.js';
 import { workloads } from '../dist/workloads/index.js';
 import { mapMixVariant } from '../dist/workloads/mapmix.js';
+import { pipelineVariant } from '../dist/workloads/pipeline.js';
 import type { Variant } from '../dist/workloads/types.js';
+import { wordCountVariant } from '../dist/workloads/wordcount.js';
 
 /**
- * The quick variants, cut to their first `n` ops, plus a 2-account bank; map mix rebuilt
- * with `n` tasks (its invariant knows the increments of every task of its own ops).
+ * The quick variants, cut to their first `n` ops, plus a 2-account bank; map mix, word
+ * count and pipeline rebuilt with about `n` tasks (their invariants know what every task of
+ * their own ops adds or pushes).
  */
 function smallVariants(n: number): Variant[] {
   const all = workloads.flatMap((w) => w.variants(true));
-  const cut = all.filter((v) => v.workload !== 'bank' && v.workload !== 'tiny' && v.workload !== 'mapmix');
+  const rebuilt = new Set(['bank', 'tiny', 'mapmix', 'wordcount', 'pipeline']);
+  const cut = all.filter((v) => !rebuilt.has(v.workload));
   const mix = all.filter((v) => v.workload === 'mapmix');
+  const words = all.filter((v) => v.workload === 'wordcount');
+  const pipes = all.filter((v) => v.workload === 'pipeline');
   return [
     bankVariant('bank/two', 'two', 'two accounts', n, 2, 0, 100),
     ...cut.map((v) => ({ ...v, ops: v.ops.slice(0, n) })),
     ...mix.map((v) => mapMixVariant(v.id, v.title, v.description, n, v.params.work as number, v.params.keys as number)),
+    ...words.map((v) => wordCountVariant(v.id, v.title, v.description, n, v.params.work as number, v.params.words as number)),
+    ...pipes.map((v) => {
+      const k = v.params.k as number;
+      return pipelineVariant(
+        v.id,
+        v.title,
+        v.description,
+        Math.ceil(n / (k + 1)),
+        k,
+        v.params.work as number,
+        v.params.produceWork as number,
+      );
+    }),
   ];
 }
 

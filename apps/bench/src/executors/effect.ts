@@ -1,13 +1,14 @@
-/** Effect's STM (TxRef, TxHashMap + Effect.tx), single-threaded, ops in add order. */
-import { Effect, TxHashMap, TxRef } from 'effect';
+/** Effect's STM (TxRef, TxHashMap, TxQueue + Effect.tx), single-threaded, ops in add order. */
+import { Effect, TxHashMap, TxQueue, TxRef } from 'effect';
 import { effectOps, type EffectState } from '../ops/effect.js';
 import { mapState, type Op, type State, type Variant } from '../workloads/types.js';
 import type { Executor, RunOutcome, Session } from './types.js';
 
 function effectState(variant: Variant): EffectState {
-  const state: EffectState = { refs: {}, maps: {} };
+  const state: EffectState = { refs: {}, maps: {}, queues: {} };
   for (const o of variant.state) {
     if (o.kind === 'map') state.maps[o.name] = Effect.runSync(TxHashMap.empty<string, number>());
+    else if (o.kind === 'queue') state.queues[o.name] = Effect.runSync(TxQueue.unbounded<number>());
     else state.refs[o.name] = Array.from({ length: o.length }, () => TxRef.makeUnsafe(o.initial));
   }
   return state;
@@ -18,6 +19,11 @@ function snapshot(variant: Variant, state: EffectState): State {
   for (const o of variant.state) {
     if (o.kind === 'map') {
       out[o.name] = mapState(Effect.runSync(TxHashMap.entries(state.maps[o.name]!)));
+      continue;
+    }
+    if (o.kind === 'queue') {
+      // TxQueue has no read-only listing: `clear` takes every item, front first (the state is dropped after the run).
+      out[o.name] = Effect.runSync(TxQueue.clear(state.queues[o.name]!));
       continue;
     }
     const values = state.refs[o.name]!.map((ref) => Effect.runSync(TxRef.get(ref)));
@@ -31,7 +37,8 @@ export const effect: Executor = {
   family: 'Effect STM',
   label: 'Effect STM (1 thread)',
   workers: 1,
-  about: "the `effect` package's STM: a TxRef per element, a TxHashMap per map, each op an Effect.tx run with Effect.runSync",
+  about:
+    "the `effect` package's STM: a TxRef per element, a TxHashMap per map, a TxQueue per queue, each op an Effect.tx run with Effect.runSync",
   check: 'exact',
   async open(variant: Variant): Promise<Session> {
     return {

@@ -4,7 +4,22 @@
  */
 import { Worker } from 'node:worker_threads';
 import { mapKey } from '../kernels.js';
-import { ABSENT, COUNT, NEXT, OP_CODES, OP_WIDTH, WAITS, layoutFor, viewsOf, type Layout, type Views } from '../locks/layout.js';
+import { word } from '../words.js';
+import {
+  ABSENT,
+  COUNT,
+  NEXT,
+  OP_CODES,
+  OP_WIDTH,
+  QUEUE_HEAD,
+  QUEUE_ITEMS,
+  QUEUE_TAIL,
+  WAITS,
+  layoutFor,
+  viewsOf,
+  type Layout,
+  type Views,
+} from '../locks/layout.js';
 import { mapState, type Op, type OpName, type State, type Variant } from '../workloads/types.js';
 import type { Executor, RunOutcome, Session } from './types.js';
 
@@ -52,11 +67,15 @@ function snapshot(variant: Variant, layout: Layout, views: Views): State {
     const at = layout.objects[k]!.offset;
     if (o.kind === 'map') {
       const entries: [string, number][] = [];
+      const name = o.keys === 'words' ? word : mapKey;
       for (let key = 0; key < o.length; key++) {
         const v = views.data[at + key]!;
-        if (!Number.isNaN(v)) entries.push([mapKey(key), v]);
+        if (!Number.isNaN(v)) entries.push([name(key), v]);
       }
       state[o.name] = mapState(entries);
+    } else if (o.kind === 'queue') {
+      const items = at + QUEUE_ITEMS;
+      state[o.name] = Array.from(views.data.subarray(items + views.data[at + QUEUE_HEAD]!, items + views.data[at + QUEUE_TAIL]!));
     } else state[o.name] = o.kind === 'array' ? Array.from(views.data.subarray(at, at + o.length)) : views.data[at]!;
   });
   return state;
@@ -82,7 +101,7 @@ export function lockExecutor(workers: number): Executor {
             views.data.fill(
               o.kind === 'map' ? ABSENT : o.initial,
               layout.objects[k]!.offset,
-              layout.objects[k]!.offset + o.length,
+              layout.objects[k]!.offset + layout.objects[k]!.length, // a queue: head and tail 0
             ),
           );
           views.locks.fill(0);

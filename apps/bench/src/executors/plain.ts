@@ -3,12 +3,12 @@ import { plainOps, type PlainState } from '../ops/plain.js';
 import { mapState, type Op, type Results, type State, type StateObject, type Variant } from '../workloads/types.js';
 import type { Executor, RunOutcome, Session } from './types.js';
 
-/** Fresh ordinary arrays for `objects` (scalars as one-element arrays), and empty Maps for maps. */
+/** Fresh ordinary arrays for `objects` (scalars as one-element arrays, queues empty), and empty Maps for maps. */
 export function plainState(objects: readonly StateObject[]): PlainState {
   const state: PlainState = { arrays: {}, maps: {} };
   for (const o of objects) {
     if (o.kind === 'map') state.maps[o.name] = new Map();
-    else state.arrays[o.name] = new Array<number>(o.length).fill(o.initial);
+    else state.arrays[o.name] = o.kind === 'queue' ? [] : new Array<number>(o.length).fill(o.initial);
   }
   return state;
 }
@@ -18,7 +18,7 @@ export function reportState(objects: readonly StateObject[], state: PlainState):
   const out: State = {};
   for (const o of objects) {
     if (o.kind === 'map') out[o.name] = mapState(state.maps[o.name]!);
-    else out[o.name] = o.kind === 'array' ? [...state.arrays[o.name]!] : state.arrays[o.name]![0]!;
+    else out[o.name] = o.kind === 'array' || o.kind === 'queue' ? [...state.arrays[o.name]!] : state.arrays[o.name]![0]!;
   }
   return out;
 }

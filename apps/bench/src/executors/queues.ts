@@ -1,6 +1,6 @@
 /** The @ame executors: SequentialQueue, GilQueue, TransactionQueue unordered and ordered. */
 import { GilQueue, SequentialQueue } from '@ame/gil';
-import { Heap, type TArray, type TCounter, type TMap, type TVar } from '@ame/stm';
+import { Heap, type TArray, type TCounter, type TMap, type TQueue, type TVar } from '@ame/stm';
 import { TransactionQueue, taskRef, type QueueOptions, type TaskRef } from '@ame/transaction';
 import { mapState, type Op, type OpName, type State, type StateObject, type Variant } from '../workloads/types.js';
 import type { CheckKind, Executor, FirstBatchStart, RunOutcome, Session } from './types.js';
@@ -14,7 +14,7 @@ const HEAP_BYTES = 16 << 20;
 
 type Queue = SequentialQueue | GilQueue | TransactionQueue;
 type Policy = NonNullable<QueueOptions['policy']>;
-type Handle = TArray | TVar<number> | TCounter | TMap<string, number>;
+type Handle = TArray | TVar<number> | TCounter | TMap<string, number> | TQueue<number>;
 
 /** Creates the variant's objects in `heap`; returns their handles. */
 function createObjects(heap: Heap, objects: readonly StateObject[]): Handle[] {
@@ -25,7 +25,9 @@ function createObjects(heap: Heap, objects: readonly StateObject[]): Handle[] {
         ? heap.tvar<number>(o.name, o.initial)
         : o.kind === 'map'
           ? heap.tmap<string, number>(o.name)
-          : heap.tcounter(o.name, o.initial),
+          : o.kind === 'queue'
+            ? heap.tqueue<number>(o.name)
+            : heap.tcounter(o.name, o.initial),
   );
 }
 
@@ -49,12 +51,21 @@ function reset(heap: Heap, objects: readonly StateObject[], handles: readonly Ha
           for (const key of keys.slice(start, start + RESET_CHUNK)) m.delete(key);
         });
       }
+    } else if (o.kind === 'queue') {
+      const q = h as TQueue<number>;
+      let left = true;
+      while (left) {
+        left = heap.atomically(() => {
+          for (let j = 0; j < RESET_CHUNK; j++) if (q.shift() === undefined) return false;
+          return true;
+        });
+      }
     } else if (o.kind === 'tvar') heap.atomically(() => (h as TVar<number>).set(o.initial));
     else heap.atomically(() => (h as TCounter).add(o.initial - (h as TCounter).get()));
   });
 }
 
-/** The variant's objects in the reporting shape, from `heap.snapshot()` (a TMap snapshots as a sorted Map). */
+/** The variant's objects in the reporting shape, from `heap.snapshot()` (a TMap snapshots as a sorted Map, a TQueue as an array). */
 function stateOf(heap: Heap, objects: readonly StateObject[]): State {
   const snapshot = heap.snapshot() as Record<string, unknown>;
   const state: State = {};

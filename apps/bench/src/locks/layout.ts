@@ -7,7 +7,9 @@
  * |          |              |                        | COUNT: ops in this run                    | main, before posting 'run'         |
  * |          |              |                        | WAITS: times a thread slept on a lock     | workers (Atomics.add)              |
  * | data     | Float64Array | sum of object lengths  | the state, object after object (a map: a  | workers, holding the element lock  |
- * |          |              |                        | slot per possible key, NaN when absent)   |                                    |
+ * |          |              |                        | slot per possible key, NaN when absent;   |                                    |
+ * |          |              |                        | a queue: QUEUE_HEAD, QUEUE_TAIL, then its |                                    |
+ * |          |              |                        | items; the queue's first lock guards all) |                                    |
  * | locks    | Int32Array   | one per data element   | 0 free, 1 held, 2 held with sleepers      | workers (CAS / exchange)           |
  * | ops      | Float64Array | capacity * OP_WIDTH    | [op code, a, b, c, d] per task            | main, before posting 'run'         |
  * | results  | Float64Array | capacity               | each op's result (NaN for null)           | the worker that ran the op         |
@@ -34,10 +36,23 @@ export const OP_CODES: readonly OpName[] = [
   'noop',
   'accumulate',
   'mapMix',
+  'wordCount',
+  'produce',
+  'consume',
 ];
 
 /** The value of an absent map key in the data region. */
 export const ABSENT = Number.NaN;
+
+/** A queue's words in the data region, from its offset: the next item to shift, the next free slot, then the items. */
+export const QUEUE_HEAD = 0;
+export const QUEUE_TAIL = 1;
+export const QUEUE_ITEMS = 2;
+
+/** Elements `o` takes in the data and locks regions (a queue: its head and tail words too). */
+export function slotsOf(o: StateObject): number {
+  return o.kind === 'queue' ? QUEUE_ITEMS + o.length : o.length;
+}
 
 /** Where each object's data and locks start (in elements of their region). */
 export interface Layout {
@@ -58,8 +73,8 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 export function layoutFor(state: readonly StateObject[], capacity: number): Layout {
   let elements = 0;
   const objects = state.map((o) => {
-    const entry = { name: o.name, offset: elements, length: o.length };
-    elements += o.length;
+    const entry = { name: o.name, offset: elements, length: slotsOf(o) };
+    elements += entry.length;
     return entry;
   });
   const data = CONTROL_WORDS * 4;

@@ -3,12 +3,15 @@
  * order (no deadlock), CPU work done before taking any lock (it does not depend on the
  * state), plain Float64Array reads and writes while the locks are held. A map is a slot
  * and a lock per possible key (keys are `mapKey(k)` for k below the map's length), NaN
- * while the key is absent.
+ * while the key is absent (a word-count map: a slot per vocabulary word, `wordIndex`). A
+ * queue is one lock (its first) around its head, tail and items; a consumer holds it only to
+ * shift, then works and adds to the total and its item's mark under their own locks.
  */
-import { contribution, keysFor, MAP_MIX_ACCESSES, mapMixAccesses, spin } from '../kernels.js';
+import { contribution, jobId, keysFor, MAP_MIX_ACCESSES, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
-import type { Layout, Views } from './layout.js';
+import { type Layout, QUEUE_HEAD, QUEUE_ITEMS, QUEUE_TAIL, type Views } from './layout.js';
 import { lock, unlock } from './mutex.js';
+import { tokenize, wordIndex, wordLine } from '../words.js';
 
 /** A worker's views plus where each named object starts. */
 export interface LockState {
@@ -135,5 +138,42 @@ export const lockOps: Record<OpName, LockOp> = {
     }
     for (let j = sorted.length - 1; j >= 0; j--) unlock(locks, base + sorted[j]!);
     return seen;
+  },
+  wordCount(s, t, work, n) {
+    const words = tokenize(wordLine(t, n));
+    if (spin(work, t) === -1) return -1; // never: spin is unsigned
+    const { data, locks } = s.views;
+    const base = s.at.counts!;
+    const keys = words.map(wordIndex);
+    const sorted = [...new Set(keys)].sort((a, b) => a - b);
+    for (const k of sorted) lock(locks, base + k); // key order
+    for (const k of keys) data[base + k] = Number.isNaN(data[base + k]!) ? 1 : data[base + k]! + 1;
+    for (let j = sorted.length - 1; j >= 0; j--) unlock(locks, base + sorted[j]!);
+    return words.length;
+  },
+  produce(s, p, k, work) {
+    if (spin(work, p) === -1) return -1; // never: spin is unsigned
+    const { data, locks } = s.views;
+    const q = s.at.jobs!;
+    lock(locks, q);
+    let tail = data[q + QUEUE_TAIL]!;
+    for (let j = 0; j < k; j++) data[q + QUEUE_ITEMS + tail++] = jobId(p, k, j);
+    data[q + QUEUE_TAIL] = tail;
+    unlock(locks, q);
+    return k;
+  },
+  consume(s, work) {
+    const { data, locks } = s.views;
+    const q = s.at.jobs!;
+    lock(locks, q);
+    const head = data[q + QUEUE_HEAD]!;
+    const x = head < data[q + QUEUE_TAIL]! ? data[q + QUEUE_ITEMS + head]! : NaN;
+    if (!Number.isNaN(x)) data[q + QUEUE_HEAD] = head + 1;
+    unlock(locks, q);
+    if (Number.isNaN(x)) return NaN; // null: the queue was empty
+    if (spin(work, x) === -1) return -1; // never: spin is unsigned
+    lockedAdd(s, s.at.total!, x);
+    lockedAdd(s, s.at.done! + x - 1, 1);
+    return x;
   },
 };

@@ -3,12 +3,14 @@
  * `Effect.tx`, run with `Effect.runSync`): the software transactional memory TypeScript
  * users know, single-threaded. One TxRef per element; a map is a `TxHashMap` (Effect's
  * transactional map: one TxRef holding an immutable HashMap, so any two writes to a map
- * conflict, which costs nothing on one thread). Effect has no commutative counter, so
+ * conflict, which costs nothing on one thread), a queue an unbounded `TxQueue` (Effect's
+ * transactional queue: `offer`, and `poll` for a shift that does not wait). Effect has no commutative counter, so
  * `hotAdd` is a `TxRef.update`.
  */
-import { Effect, Option, TxHashMap, TxRef } from 'effect';
-import { contribution, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from '../kernels.js';
+import { Effect, Option, TxHashMap, TxQueue, TxRef } from 'effect';
+import { contribution, jobId, keysFor, MAP_MIX_ACCESSES, MAP_MIX_BEFORE_WORK, mapKey, mapMixAccesses, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
+import { tokenize, wordLine } from '../words.js';
 
 /** The state as TxRefs (one per element) and TxHashMaps, by object name. */
 export interface EffectState {
@@ -16,6 +18,8 @@ export interface EffectState {
   readonly refs: Record<string, TxRef.TxRef<number>[]>;
   /** Maps (objects of kind 'map'). */
   readonly maps: Record<string, TxHashMap.TxHashMap<string, number>>;
+  /** Queues (objects of kind 'queue'). */
+  readonly queues: Record<string, TxQueue.TxQueue<number>>;
 }
 
 type EffectOp = (s: EffectState, a: number, b: number, c: number, d: number) => Effect.Effect<unknown>;
@@ -116,6 +120,40 @@ export const effectOps: Record<OpName, EffectOp> = {
           if (x > 0) yield* TxHashMap.set(m, key, v + x);
         }
         return seen;
+      }),
+    ),
+  wordCount: (s, t, work, n) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const counts = s.maps.counts!;
+        const words = tokenize(wordLine(t, n));
+        if (spin(work, t) === -1) return -1; // never: spin is unsigned
+        for (const w of words) {
+          const c = Option.getOrElse(yield* TxHashMap.get(counts, w), () => 0);
+          yield* TxHashMap.set(counts, w, c + 1);
+        }
+        return words.length;
+      }),
+    ),
+  produce: (s, p, k, work) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const jobs = s.queues.jobs!;
+        if (spin(work, p) === -1) return -1; // never: spin is unsigned
+        for (let j = 0; j < k; j++) yield* TxQueue.offer(jobs, jobId(p, k, j));
+        return k;
+      }),
+    ),
+  consume: (s, work) =>
+    Effect.tx(
+      Effect.gen(function* () {
+        const next = yield* TxQueue.poll(s.queues.jobs!);
+        if (Option.isNone(next)) return null;
+        const x = next.value;
+        if (spin(work, x) === -1) return -1; // never: spin is unsigned
+        yield* TxRef.update(s.refs.total![0]!, (v) => v + x);
+        yield* TxRef.update(s.refs.done![x - 1]!, (v) => v + 1);
+        return x;
       }),
     ),
 };

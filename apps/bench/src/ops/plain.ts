@@ -1,14 +1,16 @@
 /**
  * The operations as plain sequential JavaScript on ordinary arrays and Maps: what a user
  * writes today, and the baseline every speed-up is divided by. Scalars live in one-element
- * arrays (`hot[0]`) so that every object but a map is an array.
+ * arrays (`hot[0]`) so that every object but a map is an array; a queue is an array used
+ * with push and shift.
  */
-import { contribution, keysFor, mapMixOn, spin } from '../kernels.js';
+import { contribution, jobId, keysFor, mapMixOn, spin } from '../kernels.js';
 import type { OpName } from '../workloads/types.js';
+import { tokenize, wordLine } from '../words.js';
 
 /** The state as ordinary arrays and Maps, by object name. */
 export interface PlainState {
-  /** Arrays, tvars and counters (one-element arrays). */
+  /** Arrays, tvars and counters (one-element arrays), queues (push at the end, shift at the front). */
   readonly arrays: Record<string, number[]>;
   /** Maps (objects of kind 'map'). */
   readonly maps: Record<string, Map<string, number>>;
@@ -81,5 +83,28 @@ export const plainOps: Record<OpName, PlainOp> = {
   },
   mapMix(s, t, work, n) {
     return mapMixOn(s.maps.m!, t, work, n);
+  },
+  wordCount(s, t, work, n) {
+    const counts = s.maps.counts!;
+    const words = tokenize(wordLine(t, n));
+    if (spin(work, t) === -1) return -1; // never: spin is unsigned
+    for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+    return words.length;
+  },
+  produce(s, p, k, work) {
+    const jobs = s.arrays.jobs!;
+    if (spin(work, p) === -1) return -1; // never: spin is unsigned
+    for (let j = 0; j < k; j++) jobs.push(jobId(p, k, j));
+    return k;
+  },
+  consume(s, work) {
+    const x = s.arrays.jobs!.shift();
+    if (x === undefined) return null;
+    const total = s.arrays.total!;
+    const done = s.arrays.done!;
+    if (spin(work, x) === -1) return -1; // never: spin is unsigned
+    total[0] = total[0]! + x;
+    done[x - 1] = done[x - 1]! + 1;
+    return x;
   },
 };

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     if (o.kind === 'array') heap.tarray(o.name, o.length, 'f64');
     else if (o.kind === 'tvar') heap.tvar<number>(o.name, o.initial);
     else if (o.kind === 'map') heap.tmap<string, number>(o.name);
+    else if (o.kind === 'queue') heap.tqueue<number>(o.name);
     else heap.tcounter(o.name, o.initial);
   }
   const tasks = new URL('../tasks.js', import.meta.url);

@@ -16,32 +16,51 @@
  * | noop      |                      | nothing (dispatch cost); -> null                                           |
  * | accumulate| i, w, k, d           | h = spin(w, i); c = h % k; acc[c*(d+1) + j] += (h >>> j%16) & 0xff for j < d, count acc[c*(d+1) + d] += 1; -> c |
  * | mapMix    | t, w, n              | mapMixAccesses(t, n): 2 accesses of map `m`, spin(w, t), 2 more; a get reads m.get(key) ?? 0, a set adds x to it; -> sum of the values read |
+ * | wordCount | t, w, n              | tokenize(wordLine(t, n)), spin(w, t); counts.update(word, c + 1) for each word; -> words on the line |
+ * | produce   | p, k, w              | spin(w, p); jobs.push(jobId(p, k, j)) for j < k; -> k                      |
+ * | consume   | w                    | x = jobs.shift(); if none -> null; else spin(w, x), total.add(x), done[x - 1] += 1; -> x |
  */
 
-export type OpName = 'transfer' | 'compute' | 'hotRmw' | 'hotAdd' | 'scan' | 'spread' | 'noop' | 'accumulate' | 'mapMix';
+export type OpName =
+  | 'transfer'
+  | 'compute'
+  | 'hotRmw'
+  | 'hotAdd'
+  | 'scan'
+  | 'spread'
+  | 'noop'
+  | 'accumulate'
+  | 'mapMix'
+  | 'wordCount'
+  | 'produce'
+  | 'consume';
 
 /** One task: an operation and its numeric arguments. */
 export type Op = readonly [OpName, ...number[]];
 
 /**
  * A named object of the state: a numeric array, a numeric variable, a commutative counter,
- * or a map from the string keys `mapKey(0)` ... `mapKey(length - 1)` to numbers, which
- * starts empty (a TMap, a JS Map, a TxHashMap; the lock-based executor keeps one slot and
- * one lock per possible key).
+ * or a map from the string keys `mapKey(0)` ... `mapKey(length - 1)` (or `word(0)` ...
+ * with `keys: 'words'`) to numbers, which starts empty (a TMap, a JS Map, a TxHashMap; the
+ * lock-based executor keeps one slot and one lock per possible key), or a FIFO queue of
+ * numbers, which starts empty (a TQueue, a JS array, an Effect TxQueue; for locks an array of
+ * `length` slots after a head and a tail index, one lock for the whole queue).
  */
 export interface StateObject {
   readonly name: string;
-  readonly kind: 'array' | 'tvar' | 'counter' | 'map';
-  /** Elements (1 for tvar and counter; for a map, the number of possible keys). */
+  readonly kind: 'array' | 'tvar' | 'counter' | 'map' | 'queue';
+  /** Elements (1 for tvar and counter; for a map, the number of possible keys; for a queue, the most items ever pushed). */
   readonly length: number;
   /** Initial value of every element (a map starts empty: 0, unused). */
   readonly initial: number;
+  /** A map's possible keys: `mapKey(k)` ('index', the default) or the vocabulary's `word(k)` ('words'). */
+  readonly keys?: 'index' | 'words';
 }
 
 /** A map's reported state: its keys and values, keys sorted (`Map` order, strings as `<`). */
 export type MapState = Readonly<Record<string, number>>;
 
-/** A state as every executor reports it: arrays as number[], tvars and counters as numbers, maps as MapState. */
+/** A state as every executor reports it: arrays as number[], tvars and counters as numbers, maps as MapState, queues as number[] (front first). */
 export type State = Record<string, number | number[] | MapState>;
 
 /** A result per task, by index (booleans, numbers or null). */
@@ -86,7 +105,14 @@ export interface Workload {
 export function initialState(objects: readonly StateObject[]): State {
   const state: State = {};
   for (const o of objects) {
-    state[o.name] = o.kind === 'array' ? new Array<number>(o.length).fill(o.initial) : o.kind === 'map' ? {} : o.initial;
+    state[o.name] =
+      o.kind === 'array'
+        ? new Array<number>(o.length).fill(o.initial)
+        : o.kind === 'map'
+          ? {}
+          : o.kind === 'queue'
+            ? []
+            : o.initial;
   }
   return state;
 }
