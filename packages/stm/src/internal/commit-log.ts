@@ -12,6 +12,7 @@ import {
   L_DIRECT,
   L_ENTRIES,
   L_TAG,
+  L_VERSION,
   LE_CELL,
   LE_CHAIN,
   LE_NUM,
@@ -90,6 +91,11 @@ export class CommitLog {
     i32[head + (L_DIRECT >> 2)] = this.direct() ? 1 : 0;
     for (let k = 0, at = this.base + (LE_CELL >> 2); k < n; k++, at += LOG_ENTRY_BYTES >> 2) i32[at] = cells[order[k]!]!;
     i32[this.stateIndex] = COMMIT_LOCKING;
+  }
+
+  /** Step d: the commit's version, as soon as it is taken (C4 reports it). */
+  setVersion(wv: number): void {
+    this.mem.f64[(this.block + L_VERSION) >> 3] = wv;
   }
 
   /** Step c: the sequence lock `k` (in lock order) held before this commit took it. */

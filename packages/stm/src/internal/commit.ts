@@ -10,7 +10,7 @@
  *     before commit; a failed commit frees it with the other unpublished blocks: B2.)
  *  b. log: the written cells, in address order, go into the commit log; state LOCKING.
  *  c. lock the cells in that order (T3, T7), saving each lock word's sequence in the log.
- *  d. wv = ++CLOCK.
+ *  d. wv = ++CLOCK, written into the log at once (C4 reports it).
  *  e. validate the reads (T4); on a conflict unlock unchanged, free, state IDLE.
  *  f. copy each cell's current value into its version record; state PUBLISHING.
  *  g. overwrite each cell with its new value at version wv, linking the record (T5).
@@ -50,7 +50,9 @@
  *      rolled back, the commit did not happen.
  *  C4. UNLOCKING (step h): every cell holds its new value; some may be unlocked already
  *      and read. Rolled forward: the rest are unlocked with sequence + 1. The commit
- *      happened; its tag (the task index a scheduler set) is reported.
+ *      happened; its tag (the task index a scheduler set) and the wv its log kept are
+ *      reported (not a cell's version: a cell unlocked before the death may already hold
+ *      a later commit's, and a scheduler placing the task by it would misorder it).
  * Recovery also withdraws the dead slot's snapshot, releases DIR_LOCK if it held it, drops
  * its free lists (leaked: the owner may have died mid-update of one) and frees the slot.
  *
@@ -285,6 +287,7 @@ function lockAndStamp(tx: Transaction, n: number, versioned: boolean): number {
     if (FAULTS && k === 0) faultPoint('commit-exit', 2);
   }
   const wv = Number(Atomics.add(tx.mem.big, CLOCK_INDEX, 1n)) + 1;
+  log.setVersion(wv); // read by recovery in C4: the cells' own versions may be newer by then
   if (FAULTS) faultPoint('commit-exit', 3);
   if (wv > Number.MAX_SAFE_INTEGER) {
     unlockUnchanged(tx, n);

@@ -106,7 +106,8 @@
  * |   4 | i32  | COUNT: cells of the commit in progress                       |
  * |   8 | i32  | TAG: the committing transaction's tag                        |
  * |  12 | i32  | DIRECT: 1 when a direct-mode commit (old values in entries)  |
- * |  16 | LOG_ENTRY_BYTES x COUNT entries, in lock (address) order:         |
+ * |  16 | f64  | VERSION: the commit's wv, once taken (step d; read in C4)     |
+ * |  24 | LOG_ENTRY_BYTES x COUNT entries, in lock (address) order:         |
  * |     |   +0 i32 CELL, +4 i32 SEQ held before locking, +8 i32 RECORD,       |
  * |     |   +12 i32 old WRITER, +16 i32 old REF, +20 i32 old CHAIN,           |
  * |     |   +24 f64 old VERSION, +32 f64 old NUM (the old-value words: direct mode only) |
@@ -123,7 +124,7 @@
  */
 
 export const MAGIC = 0x414d4531; // 'AME1'
-export const LAYOUT_VERSION = 2; // 2: 27 size classes, cell blocks (collections)
+export const LAYOUT_VERSION = 3; // 2: 27 size classes, cell blocks (collections); 3: the commit log keeps wv
 
 // Header byte offsets.
 export const H_MAGIC = 0;
@@ -162,7 +163,8 @@ export const NO_SNAPSHOT = -1n;
 export const L_COUNT = 4;
 export const L_TAG = 8;
 export const L_DIRECT = 12;
-export const L_ENTRIES = 16;
+export const L_VERSION = 16;
+export const L_ENTRIES = 24;
 export const LOG_ENTRY_BYTES = 40;
 export const LE_CELL = 0;
 export const LE_SEQ = 4;

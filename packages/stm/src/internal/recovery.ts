@@ -19,6 +19,7 @@ import {
   L_DIRECT,
   L_ENTRIES,
   L_TAG,
+  L_VERSION,
   LE_CELL,
   LE_CHAIN,
   LE_NUM,
@@ -122,10 +123,10 @@ export function recoverSlot(mem: Memory, slot: number): SlotRecovery {
           : state === COMMIT_UNLOCKING
             ? 'rolled-forward'
             : 'none';
-    if (state === COMMIT_UNLOCKING && n > 0) {
-      // C4: every logged cell holds the commit's version.
-      const first = i32[(block + L_ENTRIES + LE_CELL) >> 2]!;
-      result.lastCommit = { tag: result.tag, version: f64[(first + C_VERSION) >> 3]! };
+    if (state === COMMIT_UNLOCKING) {
+      // C4: the commit happened at the version its log kept. Not a cell's version: a cell the
+      // dead thread had already unlocked may hold a later commit's by now.
+      result.lastCommit = { tag: result.tag, version: f64[(block + L_VERSION) >> 3]! };
     }
     i32[slotOffset(slot, S_COMMIT_STATE) >> 2] = COMMIT_IDLE;
   }
