@@ -6,51 +6,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reference } from '../dist/executors/plain.js';
-import { queueExecutors } from '../dist/executors/queues.js';
 import type { RunOutcome } from '../dist/executors/types.js';
 import { verify } from '../dist/verify.js';
 import { mapMixTotals, mapMixVariant } from '../dist/workloads/mapmix.js';
 import type { MapState } from '../dist/workloads/types.js';
+import { agreesOnRealQueues, outcomeOf } from './helpers/agrees.js';
 
 // 300 tasks of ~3 µs over 40 keys: hot keys, so concurrent tasks conflict and re-run.
 const variant = mapMixVariant('mapmix/test', 'map mix test', 'test', 300, 1000, 40);
 const expected = reference(variant);
 
 describe('map mix on a real TransactionQueue', () => {
-  // policy 'parallel': a batch this small would run inline on the calling thread under 'auto'.
-  const queues = queueExecutors([2], 'parallel').filter((e) => e.id.startsWith('tq-'));
-
-  it.each(queues.map((e) => [e.id, e] as const))('%s ends in the map and results plain JS gives', async (_id, executor) => {
-    const session = await executor.open(variant);
-    try {
-      for (let run = 0; run < 2; run++) {
-        const outcome = await session.run(variant.ops);
-        const want = executor.check === 'commit-order' ? reference(variant, outcome.commitOrder) : expected;
-        expect(outcome.policy).toBe('parallel');
-        expect(outcome.errors).toEqual([]);
-        expect(outcome.state).toEqual(want.state);
-        expect(outcome.results).toEqual(want.results);
-        expect(outcome.state.m).toEqual(mapMixTotals(variant.ops));
-        expect(verify(variant, executor.check, outcome, expected)).toBe('ok');
-      }
-    } finally {
-      await session.close();
-    }
+  agreesOnRealQueues(variant, 'map and results', 'executor', (outcome) => {
+    expect(outcome.state.m).toEqual(mapMixTotals(variant.ops));
   });
 });
 
 describe('map mix checks', () => {
   const map = expected.state.m as MapState;
   const keys = Object.keys(map);
-  const run = (m: MapState): RunOutcome => ({
-    ms: 1,
-    commits: variant.ops.length,
-    aborts: 0,
-    results: expected.results,
-    state: { m },
-    sharedBytes: null,
-    errors: [],
-  });
+  const run = (m: MapState): RunOutcome => outcomeOf({ m }, expected.results, variant.ops.length);
 
   it('plain JS reaches a non-trivial map that the invariant accepts', () => {
     expect(keys.length).toBeGreaterThan(10);

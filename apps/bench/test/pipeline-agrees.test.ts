@@ -8,51 +8,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reference } from '../dist/executors/plain.js';
-import { queueExecutors } from '../dist/executors/queues.js';
 import type { RunOutcome } from '../dist/executors/types.js';
 import { prng } from '../dist/kernels.js';
 import { verify } from '../dist/verify.js';
 import { pipelineVariant } from '../dist/workloads/pipeline.js';
 import type { Results, State } from '../dist/workloads/types.js';
+import { agreesOnRealQueues, outcomeOf } from './helpers/agrees.js';
 
 // 60 producers of 4 items and 240 consumers of ~3 µs: overlapping consumers conflict on the queue's head.
 const variant = pipelineVariant('pipeline/test', 'pipeline test', 'test', 60, 4, 1000, 250);
 const expected = reference(variant);
 
 describe('pipeline on a real TransactionQueue', () => {
-  // policy 'parallel': a batch this small would run inline on the calling thread under 'auto'.
-  const queues = queueExecutors([2], 'parallel').filter((e) => e.id.startsWith('tq-'));
-
-  it.each(queues.map((e) => [e.id, e] as const))('%s ends in the state and results plain JS gives', async (_id, executor) => {
-    const session = await executor.open(variant);
-    try {
-      for (let run = 0; run < 2; run++) {
-        const outcome = await session.run(variant.ops);
-        const want = executor.check === 'commit-order' ? reference(variant, outcome.commitOrder) : expected;
-        expect(outcome.policy).toBe('parallel');
-        expect(outcome.errors).toEqual([]);
-        expect(outcome.state).toEqual(want.state);
-        expect(outcome.results).toEqual(want.results);
-        expect(variant.invariants(outcome.state, outcome.results)).toBeUndefined();
-        expect(verify(variant, executor.check, outcome, expected)).toBe('ok');
-      }
-    } finally {
-      await session.close();
-    }
+  agreesOnRealQueues(variant, 'state and results', 'executor', (outcome) => {
+    expect(variant.invariants(outcome.state, outcome.results)).toBeUndefined();
   });
 });
 
 describe('pipeline checks', () => {
   const n = variant.ops.length;
-  const run = (state: State, results: Results): RunOutcome => ({
-    ms: 1,
-    commits: n,
-    aborts: 0,
-    results,
-    state,
-    sharedBytes: null,
-    errors: [],
-  });
+  const run = (state: State, results: Results): RunOutcome => outcomeOf(state, results, n);
 
   it('add order consumes every item; the invariants accept it', () => {
     expect(expected.state.jobs).toEqual([]);

@@ -7,12 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reference } from '../dist/executors/plain.js';
-import { queueExecutors } from '../dist/executors/queues.js';
 import type { RunOutcome } from '../dist/executors/types.js';
 import { verify } from '../dist/verify.js';
 import type { MapState } from '../dist/workloads/types.js';
 import { wordCountTotals, wordCountVariant } from '../dist/workloads/wordcount.js';
 import { tokenize, word, wordIndex, wordLine } from '../dist/words.js';
+import { agreesOnRealQueues, outcomeOf } from './helpers/agrees.js';
 
 // 300 lines with ~3 µs of spin over 30 words: every line shares words, so concurrent tasks conflict and re-run.
 const variant = wordCountVariant('wordcount/test', 'word count test', 'test', 300, 1000, 30);
@@ -32,39 +32,16 @@ describe('the word-count text', () => {
 });
 
 describe('word count on a real TransactionQueue', () => {
-  // policy 'parallel': a batch this small would run inline on the calling thread under 'auto'.
-  const queues = queueExecutors([2], 'parallel').filter((e) => e.id.startsWith('tq-'));
-
-  it.each(queues.map((e) => [e.id, e] as const))('%s ends in the counts and results plain JS gives', async (_id, executor) => {
-    const session = await executor.open(variant);
-    try {
-      for (let run = 0; run < 2; run++) {
-        const outcome = await session.run(variant.ops);
-        expect(outcome.policy).toBe('parallel');
-        expect(outcome.errors).toEqual([]);
-        expect(outcome.state).toEqual(expected.state);
-        expect(outcome.results).toEqual(expected.results);
-        expect(outcome.state.counts).toEqual(wordCountTotals(variant.ops));
-        expect(verify(variant, executor.check, outcome, expected)).toBe('ok');
-      }
-    } finally {
-      await session.close();
-    }
+  // Order-free: unordered and ordered must both equal plain JS in add order exactly.
+  agreesOnRealQueues(variant, 'counts and results', 'exact', (outcome) => {
+    expect(outcome.state.counts).toEqual(wordCountTotals(variant.ops));
   });
 });
 
 describe('word count checks', () => {
   const counts = expected.state.counts as MapState;
   const keys = Object.keys(counts);
-  const run = (m: MapState, results = expected.results): RunOutcome => ({
-    ms: 1,
-    commits: variant.ops.length,
-    aborts: 0,
-    results,
-    state: { counts: m },
-    sharedBytes: null,
-    errors: [],
-  });
+  const run = (m: MapState, results = expected.results): RunOutcome => outcomeOf({ counts: m }, results, variant.ops.length);
 
   it('plain JS counts every word of the text, and the invariant accepts it', () => {
     expect(keys.length).toBe(30);
