@@ -19,6 +19,13 @@ const MODULE = new URL('./warm-up-tasks.js', import.meta.url).href;
 const CELLS = 64;
 /** Cells that the large write sets pick at random (hash collisions in the write set). */
 const WIDE_CELLS = 4096;
+/** The tasks of 0 to 6 arguments (warm-up-tasks.ts) and the arguments each gets. */
+const BY_ARGS: readonly (readonly [string, unknown[]])[] = [
+  ['args0', []],
+  ['args4', [3, 4, 0.5, 2]],
+  ['args5', [5, 6, 0.5, 2, 1.25]],
+  ['args6', [7, 8, 0.5, 2, 1.25, 'six']],
+];
 
 /**
  * A heap for the warm-up of `threads` threads at once (each also opens a second handle):
@@ -55,7 +62,7 @@ export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared
   const touch = { module: MODULE, name: 'touch' };
   const note = { module: MODULE, name: 'note' };
   const interfere = { module: MODULE, name: 'interfere' };
-  const byArgs = ['args0', 'args4', 'args5', 'args6'].map((name) => ({ module: MODULE, name }));
+  const byArgs = BY_ARGS.map(([name]) => ({ module: MODULE, name }));
   const other = Heap.attach(heap.handle);
   setOtherHandle(other);
   const options = {
@@ -72,13 +79,14 @@ export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared
     const noteId = batch.taskIdOf(note, MAIN_OWNER);
     const interfereId = batch.taskIdOf(interfere, MAIN_OWNER);
     const byArgsIds = byArgs.map((ref) => batch.taskIdOf(ref, MAIN_OWNER));
-    const argLists = [[], [3, 4, 0.5, 2], [5, 6, 0.5, 2, 1.25], [7, 8, 0.5, 2, 1.25, 'six']];
     for (let i = 0; i < WARM_UP_TASKS / 2; i++) {
       const kind = i % 8;
       if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
-      else if (kind === 5) batch.append(interfereId, [i, i % 64, (i * 5 + 1) % 64, i % 32 === 5], MAIN_OWNER, false);
-      else if (kind === 6) batch.append(byArgsIds[(i >> 3) % 4]!, argLists[(i >> 3) % 4]!, MAIN_OWNER, false);
-      else batch.append(touchId, [i, i % 64, (i * 7) % 64], MAIN_OWNER, false);
+      else if (kind === 5) batch.append(interfereId, [i, i % CELLS, (i * 5 + 1) % CELLS, i % 32 === 5], MAIN_OWNER, false);
+      else if (kind === 6) {
+        const n = (i >> 3) % BY_ARGS.length;
+        batch.append(byArgsIds[n]!, BY_ARGS[n]![1], MAIN_OWNER, false);
+      } else batch.append(touchId, [i, i % CELLS, (i * 7) % CELLS], MAIN_OWNER, false);
     }
     batch.publishStaged();
     const env = new BatchEnv(heap, batch, { ...options, ordered }, MAIN_OWNER);
