@@ -42,6 +42,13 @@ export interface TxHistory {
  */
 export class TxControl {
   private entries: Entry[] = [];
+  /**
+   * With recordHistory: the names of the cells the committing transaction read, taken
+   * just before its commit, while its snapshot still holds every block it read. After
+   * the commit a block the commit replaced (a grown map's old table) may be unlinked or
+   * freed (direct mode keeps no old versions), and its cells would have no name left.
+   */
+  private readNames = new Map<number, string>();
 
   /** @internal */
   constructor(private readonly core: Core) {}
@@ -101,7 +108,7 @@ export class TxControl {
     // Per key the newest version read (a cell re-read after extend() shows the same one).
     const reads = new Map<string, number>();
     for (const [cell, version] of raw.reads) {
-      const key = this.describe(cell, '.key');
+      const key = this.readNames.get(cell) ?? this.describe(cell, '.key');
       const seen = reads.get(key);
       if (seen === undefined || version > seen) reads.set(key, version);
     }
@@ -139,7 +146,17 @@ export class TxControl {
    * written.
    */
   commit(): boolean {
-    return this.core.tx.commit();
+    const tx = this.core.tx;
+    if (tx.recording) {
+      // Name the reads now (see readNames); writes are named after the commit, when the
+      // blocks it links in (a grown table) are reachable from their roots.
+      this.readNames.clear();
+      for (let k = 0; k < tx.readCount; k++) {
+        const cell = tx.reads[k]!;
+        if (!this.readNames.has(cell)) this.readNames.set(cell, this.describe(cell, '.key'));
+      }
+    }
+    return tx.commit();
   }
 
   /** Ends the transaction, writing nothing; `reason` picks the statistic it counts under. */

@@ -4,6 +4,7 @@
  *   conflict (zero aborts);
  * - a conflict names the key: `users{"bob"}`, `users{7}`, `jobs.head`; histories name a key's
  *   key cell `users{"bob"}.key`, apart from its value (a probe past a key is not a read of it);
+ * - a commit that grows a map names every old-table cell it read (histories);
  * - two consumers never take the same element, and each takes them in FIFO order;
  * - a push and a shift on a non-empty (not full) queue do not conflict.
  */
@@ -111,6 +112,33 @@ test('histories name a key cell apart from its value cell', () => {
   expect(update.writes.map(([key]) => key)).toEqual(['users{"bob"}']);
   expect(update.reads.map(([key]) => key)).toEqual(['users.table', 'users{"bob"}.key', 'users{"bob"}']);
   heap.detach();
+});
+
+test.each([false, true])('a commit that grows a map names the old table cells it read (direct mode: %s)', (direct) => {
+  // Growth reads every slot of the old table and links in a new one; in direct mode the
+  // old block is gone after the commit, so its cells must be named before it.
+  const heap = Heap.create();
+  const m = heap.tmap<string, number>('m');
+  const control = heap.control();
+  control.recordHistory = true;
+  control.direct = direct;
+  const insertedAt = new Map<string, number>();
+  for (let i = 0; i < 1000; i++) {
+    control.begin(i);
+    m.set(`k${i}`, i);
+    expect(control.commit()).toBe(true);
+    const history = control.history()!;
+    if (!history.writes.some(([key]) => key === 'm.table')) {
+      insertedAt.set(`k${i}`, history.version);
+      continue;
+    }
+    const reads = new Map(history.reads);
+    expect(history.reads.filter(([key]) => !key.startsWith('m'))).toEqual([]);
+    for (const [key, version] of insertedAt) expect(reads.get(`m{${JSON.stringify(key)}}.key`), key).toBe(version);
+    heap.detach();
+    return;
+  }
+  throw new Error('1000 inserts never grew the table');
 });
 
 test('two consumers never take the same element, and each takes them in order', async () => {
