@@ -248,12 +248,24 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-/** The workers must finish tasks at least this many times as fast as the calling thread did (below 1: recall only when clearly slower). */
-const RECALL_GAIN = 0.9;
-/** Their throughput is measured in windows of this length (the first one is not judged)... */
+/**
+ * The workers must finish tasks at least this many times as fast as the calling thread did
+ * (below 1: recall only when clearly slower; 0.9 recalled ordered first batches that were
+ * only warming up, see RECALL_WINDOWS).
+ */
+const RECALL_GAIN = 0.75;
+/** Their throughput is sampled every this many ms (the first sample, their wake-up, is not judged)... */
 const RECALL_WINDOW_MS = 8;
-/** ...and they are recalled after this many slow windows in a row. */
-const RECALL_WINDOWS = 3;
+/**
+ * ...and judged over the last this many samples together (48 ms): a recall is for good
+ * (the calling thread finishes the batch), so it needs a sustained loss, not one slow
+ * stretch. Ordered batches finish tasks in bursts (a task waits for its turn), and workers
+ * in their first batch run the user's code before V8 has optimised it: three 8 ms windows
+ * in a row below 0.9 recalled 1 to 5 in 20 ordered first batches of ~130 µs tasks that
+ * the workers, left alone, finish ~1.3x faster than the calling thread (0 in 20 with 0.75
+ * over 48 ms; `.scratch`-style script in issue 10's note).
+ */
+const RECALL_WINDOWS = 6;
 
 /** A queue whose batches run on a pool of worker threads with the strategy module `strategy`. */
 export abstract class PooledQueue extends BaseQueue {
@@ -333,12 +345,12 @@ export abstract class PooledQueue extends BaseQueue {
   }
 
   /**
-   * Runs the rest of the batch on the workers, watching their throughput: if, in
-   * RECALL_WINDOWS windows in a row, they finish tasks less than RECALL_GAIN times as
-   * fast as this thread did inline (`meanInlineMs` per task; conflicts, aborts or shared
-   * cache lines can eat the parallelism), it sets RECALL: they leave at their next claim
-   * and this thread finishes the batch alone. So 'auto' is never much slower than running
-   * inline. Check RECALL afterwards to see whether it recalled them.
+   * Runs the rest of the batch on the workers, watching their throughput: if, over the
+   * last RECALL_WINDOWS samples together, they finished tasks less than RECALL_GAIN times
+   * as fast as this thread did inline (`meanInlineMs` per task; conflicts, aborts or
+   * shared cache lines can eat the parallelism), it sets RECALL: they leave at their next
+   * claim and this thread finishes the batch alone. So 'auto' is never much slower than
+   * running inline. Check RECALL afterwards to see whether it recalled them.
    */
   private async runWorkers(
     options: BatchOptions,
@@ -348,19 +360,20 @@ export abstract class PooledQueue extends BaseQueue {
   ): Promise<PoolRun> {
     const batch = this.batch;
     const control = batch.control;
-    let at = performance.now();
-    let finished0 = batch.finished();
-    let windows = 0;
-    let slow = 0;
+    // Samples (time, tasks finished) from the end of the first window (the workers' wake-up)
+    // on; the last RECALL_WINDOWS + 1 of them span the windows judged together.
+    const times: number[] = [];
+    const counts: number[] = [];
     const timer = setInterval(() => {
-      const now = performance.now();
-      const finished = batch.finished();
-      const rate = (finished - finished0) / (now - at); // tasks per ms in this window
-      at = now;
-      finished0 = finished;
-      if (++windows === 1) return; // the first window holds the workers' wake-up
-      slow = rate * meanInlineMs < RECALL_GAIN ? slow + 1 : 0;
-      if (slow >= RECALL_WINDOWS && batch.unclaimed() > 0) {
+      times.push(performance.now());
+      counts.push(batch.finished());
+      if (times.length > RECALL_WINDOWS + 1) {
+        times.shift();
+        counts.shift();
+      }
+      if (times.length <= RECALL_WINDOWS) return;
+      const rate = (counts[RECALL_WINDOWS]! - counts[0]!) / (times[RECALL_WINDOWS]! - times[0]!); // tasks per ms
+      if (rate * meanInlineMs < RECALL_GAIN && batch.unclaimed() > 0) {
         Atomics.store(control, RECALL, 1);
         clearInterval(timer);
       }
