@@ -12,6 +12,7 @@ import {
   type Strategy,
 } from './execute.js';
 import { TaskLoader } from './loader.js';
+import { RECALL_WINDOW_MS, RecallWatch } from './internal/recall.js';
 import { warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
 import { checkRunOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -248,25 +249,6 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-/**
- * The workers must finish tasks at least this many times as fast as the calling thread did
- * (below 1: recall only when clearly slower; 0.9 recalled ordered first batches that were
- * only warming up, see RECALL_WINDOWS).
- */
-const RECALL_GAIN = 0.75;
-/** Their throughput is sampled every this many ms (the first sample, their wake-up, is not judged)... */
-const RECALL_WINDOW_MS = 8;
-/**
- * ...and judged over the last this many samples together (48 ms): a recall is for good
- * (the calling thread finishes the batch), so it needs a sustained loss, not one slow
- * stretch. Ordered batches finish tasks in bursts (a task waits for its turn), and workers
- * in their first batch run the user's code before V8 has optimised it: three 8 ms windows
- * in a row below 0.9 recalled 1 to 5 in 20 ordered first batches of ~130 µs tasks that
- * the workers, left alone, finish ~1.3x faster than the calling thread (0 in 20 with 0.75
- * over 48 ms; `.scratch`-style script in issue 10's note).
- */
-const RECALL_WINDOWS = 6;
-
 /** A queue whose batches run on a pool of worker threads with the strategy module `strategy`. */
 export abstract class PooledQueue extends BaseQueue {
   private readonly pool: WorkerPool;
@@ -345,12 +327,12 @@ export abstract class PooledQueue extends BaseQueue {
   }
 
   /**
-   * Runs the rest of the batch on the workers, watching their throughput: if, over the
-   * last RECALL_WINDOWS samples together, they finished tasks less than RECALL_GAIN times
-   * as fast as this thread did inline (`meanInlineMs` per task; conflicts, aborts or
-   * shared cache lines can eat the parallelism), it sets RECALL: they leave at their next
-   * claim and this thread finishes the batch alone. So 'auto' is never much slower than
-   * running inline. Check RECALL afterwards to see whether it recalled them.
+   * Runs the rest of the batch on the workers, watching their throughput (RecallWatch):
+   * if they finish tasks clearly slower than this thread did inline (`meanInlineMs` per
+   * task; conflicts, aborts or shared cache lines can eat the parallelism), it sets RECALL:
+   * they leave at their next claim and this thread finishes the batch alone. So 'auto' is
+   * never much slower than running inline. Check RECALL afterwards to see whether it
+   * recalled them.
    */
   private async runWorkers(
     options: BatchOptions,
@@ -360,20 +342,9 @@ export abstract class PooledQueue extends BaseQueue {
   ): Promise<PoolRun> {
     const batch = this.batch;
     const control = batch.control;
-    // Samples (time, tasks finished) from the end of the first window (the workers' wake-up)
-    // on; the last RECALL_WINDOWS + 1 of them span the windows judged together.
-    const times: number[] = [];
-    const counts: number[] = [];
+    const watch = new RecallWatch(meanInlineMs);
     const timer = setInterval(() => {
-      times.push(performance.now());
-      counts.push(batch.finished());
-      if (times.length > RECALL_WINDOWS + 1) {
-        times.shift();
-        counts.shift();
-      }
-      if (times.length <= RECALL_WINDOWS) return;
-      const rate = (counts[RECALL_WINDOWS]! - counts[0]!) / (times[RECALL_WINDOWS]! - times[0]!); // tasks per ms
-      if (rate * meanInlineMs < RECALL_GAIN && batch.unclaimed() > 0) {
+      if (watch.sample(performance.now(), batch.finished()) && batch.unclaimed() > 0) {
         Atomics.store(control, RECALL, 1);
         clearInterval(timer);
       }
