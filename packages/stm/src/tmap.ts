@@ -12,10 +12,12 @@ import { checkKey, type Key } from './internal/keys.js';
  * `set` and out on `get`. Keys compare as in `Map` (SameValueZero); `entries()` and
  * `heap.snapshot()` list them sorted (numbers ascending, then strings).
  *
- * Conflicts: an operation on key k reads the map's table pointer, the slots on k's probe
- * path and k's value. Two transactions on different keys conflict only when one inserts a
- * new key into a slot on the other's probe path (same hash neighbourhood; rare while the
- * table is at most half full), or when one of them grows the table (each growth doubles it).
+ * Conflicts: an operation on key k reads the map's table pointer and k's value (a key gets
+ * its slot once, by an atomic claim that is not a write of the map). Two transactions
+ * setting, updating or deleting different keys never conflict, inserts included; one
+ * conflicts with another only if it grows the table (each growth doubles it), and a lookup
+ * that found k absent conflicts with an insert that claims the free slot its probe ended
+ * at (neighbouring hashes; the table is kept at most half full).
  *
  * @example
  * const users = heap.tmap<string, { visits: number }>('users');

@@ -2,14 +2,17 @@
  * Conflicts of the collections are per key and per end:
  * - workers updating, deleting and re-adding disjoint TMap keys and TSet elements never
  *   conflict (zero aborts);
- * - a conflict names the key: `users{"bob"}`, `users{7}`, `jobs.head`; histories name a key's
- *   key cell `users{"bob"}.key`, apart from its value (a probe past a key is not a read of it);
+ * - a conflict names the key: `users{"bob"}`, `users{7}`, `jobs.head`; in histories an insert
+ *   writes its key's key cell `users{"bob"}.key` (the slot it claimed) beside the value;
+ * - two transactions inserting different keys that probe the same slots both commit;
  * - a commit that grows a map names every old-table cell it read (histories);
  * - two consumers never take the same element, and each takes them in FIFO order;
  * - a push and a shift on a non-empty (not full) queue do not conflict.
  */
 import { expect, test } from 'vitest';
 import { Heap } from '@ame/stm';
+import { capacityFor } from '../src/internal/hash-table.js';
+import { hashKey } from '../src/internal/keys.js';
 import { runWorkers } from './helpers/workers.js';
 
 test('2 workers on disjoint existing keys of a tmap and a tset: zero conflicts', async () => {
@@ -95,7 +98,7 @@ test('a conflict names the map key, the set element and the queue end', () => {
   a.detach();
 });
 
-test('histories name a key cell apart from its value cell', () => {
+test('histories: an insert writes the key cell it claimed and the value cell; later operations read only the value', () => {
   const heap = Heap.create();
   const users = heap.tmap<string, number>('users');
   const control = heap.control();
@@ -110,8 +113,50 @@ test('histories name a key cell apart from its value cell', () => {
   expect(control.commit()).toBe(true);
   const update = control.history()!;
   expect(update.writes.map(([key]) => key)).toEqual(['users{"bob"}']);
-  expect(update.reads.map(([key]) => key)).toEqual(['users.table', 'users{"bob"}.key', 'users{"bob"}']);
+  expect(update.reads).toEqual([
+    ['users.table', 0],
+    ['users{"bob"}', insert.version],
+  ]);
   heap.detach();
+});
+
+/** Keys whose home slot in a new map's first table is the same (they probe the same slots). */
+function collidingKeys(count: number): string[] {
+  const cap = capacityFor(15); // INITIAL_SLOTS
+  const home = (key: string): number => Math.floor(((hashKey(key) >>> 0) * cap) / 4294967296);
+  const keys: string[] = [];
+  for (let i = 0; keys.length < count; i++) if (home(`k${i}`) === home('k0')) keys.push(`k${i}`);
+  return keys;
+}
+
+test('two transactions inserting different keys that probe the same slots both commit', () => {
+  const a = Heap.create();
+  const b = Heap.attach(a.handle); // a second thread slot on this thread: a second transaction
+  const mA = a.tmap<string, number>('m');
+  const mB = b.tmap<string, number>('m');
+  const [k1, k2, k3, k4] = collidingKeys(4);
+  const control = a.control();
+  const pairs: [string, string][] = [
+    [k1!, k2!],
+    [k3!, k4!],
+  ];
+  for (const [mine, theirs] of pairs) {
+    // Each inserts into the empty slot where the other's probe ends (set, then update).
+    control.begin(1);
+    mA.set(mine, 1);
+    b.atomically(() => mB.update(theirs, (v) => (v ?? 0) + 1));
+    expect(control.commit()).toBe(true);
+  }
+  expect(a.stats().aborts.conflict).toBe(0);
+  expect(new Map(mA.entries())).toEqual(new Map([k1!, k2!, k3!, k4!].map((k) => [k, 1])));
+  // The same key is a real conflict, and it is named.
+  control.begin(1);
+  mA.set(k1!, 2);
+  b.atomically(() => mB.set(k1!, 3));
+  expect(control.commit()).toBe(false);
+  expect(control.conflict()?.key).toBe(`m{${JSON.stringify(k1)}}`);
+  b.detach();
+  a.detach();
 });
 
 test.each([false, true])('a commit that grows a map names the old table cells it read (direct mode: %s)', (direct) => {
@@ -134,7 +179,7 @@ test.each([false, true])('a commit that grows a map names the old table cells it
     }
     const reads = new Map(history.reads);
     expect(history.reads.filter(([key]) => !key.startsWith('m'))).toEqual([]);
-    for (const [key, version] of insertedAt) expect(reads.get(`m{${JSON.stringify(key)}}.key`), key).toBe(version);
+    for (const [key, version] of insertedAt) expect(reads.get(`m{${JSON.stringify(key)}}`), key).toBe(version);
     heap.detach();
     return;
   }

@@ -1,7 +1,8 @@
 /**
  * A TMap read sees the map as of its transaction's snapshot, even for keys another thread
- * inserts in the middle of it: a probe may skip recording key cells that were claimed
- * before the snapshot (they never change, hash-table.ts H1), never ones claimed after.
+ * inserts in the middle of it: a probe reads claimed key cells without recording them (a
+ * slot keeps its key, hash-table.ts H1); a key claimed after the snapshot has no value in
+ * it, and a lookup that found the key absent recorded the empty slot the insert claimed.
  * The "other thread" is a second handle on the same heap in this thread, committing inside
  * the first transaction: deterministic, no timing. The first attempt's observations are
  * checked; the transaction then re-runs (its probe met the new key) and sees the insert.
@@ -30,7 +31,7 @@ for (const keys of [1, 5, 40]) {
       return map.get('new');
     });
     expect(first).toEqual([undefined, false, undefined, false, keys]);
-    expect(attempts).toBe(2); // the probe read the slot the insert claimed: a conflict
+    expect(attempts).toBe(2); // the first lookup recorded the empty slot the insert claimed: a conflict
     expect(final).toBe(7);
     theirs.detach();
     mine.detach();

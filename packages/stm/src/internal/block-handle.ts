@@ -18,6 +18,8 @@ export class BlockHandle {
   protected vNum = 0;
   protected vRef = 0;
   protected vBytes: Uint8Array | null = null;
+  /** The viewed cell's committed version; -1 for this transaction's own pending write. */
+  protected vVersion = 0;
 
   constructor(
     protected readonly core: Core,
@@ -65,6 +67,7 @@ export class BlockHandle {
           this.vNum = writes.nums[e]!;
           this.vRef = 0;
         }
+        this.vVersion = -1;
         return;
       }
     }
@@ -72,10 +75,12 @@ export class BlockHandle {
       const mem = this.core.mem;
       this.vNum = mem.f64[(cell + C_NUM) >> 3]!;
       this.vRef = mem.i32[(cell + C_REF) >> 2]!;
+      this.vVersion = mem.f64[(cell + C_VERSION) >> 3]!;
     } else {
       tx.readCell(cell);
       this.vNum = tx.outNum;
       this.vRef = tx.outRef;
+      this.vVersion = tx.outVersion;
     }
   }
 

@@ -48,9 +48,9 @@ export function rootCellName(entry: Entry, cell: number): string | undefined {
 /**
  * The name of `cell` if it lies in a table or ring of collection `entry`, else undefined.
  * A TMap slot's key cell is named like its value cell plus `keySuffix`: '' for conflicts
- * (the user's key either way), '.key' for histories, where the key cell (written once, by
- * the insert) and the value cell must stay apart, or a transaction that only probed past a
- * key would look like it read that key's value.
+ * (the user's key either way), '.key' for histories, where the key cell (claimed once, by
+ * an insert, and read only by lookups that found it empty: hash-table.ts H1) and the value
+ * cell must stay apart, or a lookup that missed would look like it read a value.
  */
 export function collectionCellName(mem: Memory, entry: Entry, cell: number, keySuffix: string): string | undefined {
   if (entry.kind !== KIND_TMAP && entry.kind !== KIND_TSET && entry.kind !== KIND_TQUEUE) return undefined;

@@ -24,6 +24,8 @@
  *  T4. Validation runs after wv is taken and while the write locks are held. A commit with
  *      version in (S, wv) that wrote a read cell either still holds its lock (seen, abort)
  *      or has published VERSION > S (seen, abort). If wv == S + 1 there is no such commit.
+ *      A TMap KEY cell recorded empty is not written by commits but claimed (hash-table.ts
+ *      H1): version Infinity, seen the same way; this attempt's own claim is excused.
  *  T5. Nothing of a commit is visible before its first unlock: every written cell stays
  *      locked until all of them hold their new values (g before h). Version records are
  *      written completely before the cell links them; a linked record never changes,
@@ -312,7 +314,7 @@ function readsCurrentLocked(tx: Transaction): boolean {
     if (
       (lock < 0 && lock !== mine) || // another commit is publishing it
       (lock >= 0 && Atomics.load(i32, li) !== lock) || // changed under us
-      version > tx.snapshot
+      (version > tx.snapshot && !tx.ownClaim(cell, version))
     ) {
       tx.conflictCell = cell;
       return false;

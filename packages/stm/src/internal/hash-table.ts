@@ -6,41 +6,55 @@
  *
  * An operation, in the transaction's snapshot:
  *   TABLE cell -> table; hash(key) -> home slot; probe KEY cells until the key or an empty
- *   KEY cell; then the key's VALUE cell. Inserting claims the empty KEY cell it stopped at.
+ *   KEY cell; then the key's VALUE cell. Setting a key that has no slot claims the empty
+ *   KEY cell the probe stopped at, at once (not at commit).
  *
  * Invariants:
- *  H1. A slot's KEY cell goes from empty to one key, once, and never changes again in that
- *      table (delete writes the VALUE cell only, keeping the slot for the key). So the probe
- *      path of a key never changes while the table is current, and an operation on key k
- *      reads: TABLE, the KEY cells from k's home to k's slot (each written only when it was
- *      claimed) and k's VALUE cell. Two transactions on different keys conflict only if one
- *      claims an empty KEY cell on the other's probe path (an insert into "its bucket"),
- *      or on TABLE when one of them replaced the table. Hence a probe reads a KEY cell that
- *      was claimed at or before its snapshot without recording it (Transaction.readSettled):
- *      no later commit can change it, so there is nothing to validate. Empty KEY cells, and
- *      ones claimed after the snapshot, are read through the read set as any cell. And each
- *      thread remembers the slot of every key it found settled (a JS Map, per table: keyed by
- *      the version of TABLE it read, so a replaced table, even one at a reused address, is
- *      never confused with it): its threads' later snapshots are newer, the key is still
- *      there, and the lookup skips hashing and probing.
+ *  H1. A slot's KEY cell goes from empty to one key, once, by a CAS on its REF outside any
+ *      commit, and never changes again in that table; the claimer then stores version
+ *      Infinity in it. A claim is not a write of the map: a claimed slot whose VALUE cell
+ *      was never written (version 0) or holds ABSENT has no value, so a claim by an
+ *      attempt that aborts, or by a thread that dies, changes no state (delete writes
+ *      ABSENT and keeps the slot for its key). Hence:
+ *      - each key has at most one slot per table (a probe passes only claimed slots, which
+ *        stay claimed, before the first empty one; a lost CAS re-probes), and conflicts are
+ *        per key: an operation reads TABLE and its key's VALUE cell, and a claimed KEY cell
+ *        is read with an atomic load, never into the read set;
+ *      - an operation that found its key absent at an empty KEY cell records that cell
+ *        (Transaction.readEmpty, version 0): a claim stamps it with Infinity, so validation
+ *        fails if the key was inserted there after the snapshot. Setting a key records no
+ *        KEY cell (it claims one, or finds its own): two tasks setting different keys never
+ *        conflict, inserts included; a lookup that missed conflicts with a claim of the
+ *        empty slot it stopped at, whichever key claimed it;
+ *      - each thread remembers the slot of every key it found (a JS Map, per table: keyed
+ *        by the version of TABLE it read, so a replaced table, even one at a reused
+ *        address, is never confused with it), and the lookup skips hashing and probing.
+ *      Ordering: REF is set by the CAS before version Infinity (a plain store: f64 halves,
+ *      the low one 0 in both values, so a torn read sees 0 or Infinity). A committer that
+ *      recorded the empty cell reads its version after its own clock increment: a claimer
+ *      whose commit came first stored Infinity before its clock increment, so it is seen;
+ *      one whose commit comes later serializes after the reader, which is then right.
  *  H2. SIZE and USED change only by W_ADD (commutative): inserts do not conflict on them.
  *      USED is never read into a read set: it is a hint for when to grow, read as the
- *      committed value plus this transaction's own adds.
+ *      committed value plus this transaction's own adds (a claim by an attempt that did not
+ *      commit is not counted; a full table grows all the same, and growth recounts).
  *  H3. Growth happens inside the transaction that finds the table half full (or full): it
- *      reads every slot through the read set (so a commit to any slot meanwhile aborts it),
- *      copies the live entries into a new cell block with plain stores (the block is private,
- *      B4), each copied cell keeping the version and writer it had, re-applies its own
- *      pending writes to the new cells, drops its writes to the old table, and writes TABLE
- *      (W_OWN). Deleted keys are not copied. Every operation reads TABLE, so the growth
- *      commit conflicts with every transaction on the map that overlaps it, and with
- *      nothing else: growth is rare (each doubles the room), so this is the accepted cost.
+ *      reads every VALUE cell of a claimed slot through the read set and records every
+ *      empty KEY cell (readEmpty), so a commit to any slot or a claim meanwhile aborts it,
+ *      copies the live entries into a new cell block with plain stores (the block is
+ *      private, B4), each copied value keeping the version and writer it had, re-applies
+ *      its own pending writes to the new cells, drops its writes to the old table, and
+ *      writes TABLE (W_OWN). Claimed slots without a value and deleted keys are not copied.
+ *      Every operation reads TABLE, so the growth commit conflicts with every transaction
+ *      on the map that overlaps it, and with nothing else: growth is rare (each doubles the
+ *      room), so this is the accepted cost.
  *  H4. The old table stays readable by every snapshot older than the growth commit; it is
  *      freed with everything its cells hold when TABLE's old version is reclaimed
  *      (cell-block.ts B2), never earlier. Copies share no block with it (B3).
  *  H5. Keys compare by SameValueZero: -0 is stored as 0; NaN equals NaN.
  *
- * Memory ordering: as transaction.ts (reads are readCell's seqlock); the private table's
- * plain stores are published by the unlock of the TABLE cell (commit.ts T5).
+ * Memory ordering: as transaction.ts (reads are readCell's seqlock); KEY cells as H1; the
+ * private table's plain stores are published by the unlock of the TABLE cell (commit.ts T5).
  */
 import { decodeValue, type Value } from '../codec.js';
 import { BlockHandle } from './block-handle.js';
@@ -52,6 +66,7 @@ import {
   B_PAYLOAD,
   C_NUM,
   C_REF,
+  C_VERSION,
   CB_CAPACITY,
   CB_CELLS,
   CELL_BYTES,
@@ -62,7 +77,7 @@ import {
   MIN_BLOCK,
 } from './layout.js';
 import { W_ADD, W_NUM } from './write-set.js';
-import { compareKeys, decodeKey, encodeKey, hashKey, type Key, keyEquals, keyEqualsShared, readI32 } from './keys.js';
+import { compareKeys, decodeKey, encodeKey, hashKey, type Key, keyEqualsShared, readI32 } from './keys.js';
 
 export type { Key };
 
@@ -119,7 +134,7 @@ export class HashTable extends BlockHandle {
 
   /** The value of `key`, or undefined (also for a deleted key). */
   get(key: Key): Value {
-    const slot = this.find(key, -1);
+    const slot = this.find(key, -1, true);
     if (slot < 0) return undefined;
     this.see(this.valueCell(slot));
     return this.value();
@@ -127,7 +142,7 @@ export class HashTable extends BlockHandle {
 
   /** True if `key` has a value. */
   has(key: Key): boolean {
-    const slot = this.find(key, -1);
+    const slot = this.find(key, -1, true);
     if (slot < 0) return false;
     this.see(this.valueCell(slot));
     return !this.absent();
@@ -139,23 +154,11 @@ export class HashTable extends BlockHandle {
    */
   set(key: Key, value: number, bytes: Uint8Array | null): boolean {
     const tx = this.core.tx;
-    let slot = this.find(key, -1);
-    let added = false;
+    let slot = this.find(key, -1, false);
     this.wroteIn = tx.serial;
-    if (slot < 0) {
-      const hash = hashKey(key);
-      if (this.empty < 0 || this.shouldGrow()) {
-        this.grow(1);
-        slot = this.find(key, hash);
-      }
-      slot = this.empty;
-      tx.writeBlob(this.keyCell(slot), encodeKey(key, hash)); // H1: claim the empty KEY cell
-      tx.addNum(this.block + CB_CELLS, 1); // H2: USED
-      added = true;
-    } else {
-      this.see(this.valueCell(slot));
-      added = this.absent();
-    }
+    if (slot < 0) slot = this.claim(key);
+    this.see(this.valueCell(slot));
+    const added = this.absent();
     if (added) tx.addNum(this.sizeCell, 1); // H2
     if (bytes === null) tx.writeNum(this.valueCell(slot), value);
     else tx.writeBlob(this.valueCell(slot), bytes);
@@ -164,7 +167,7 @@ export class HashTable extends BlockHandle {
 
   /** Deletes `key`; true if it had a value. The slot keeps the key (H1). */
   delete(key: Key): boolean {
-    const slot = this.find(key, -1);
+    const slot = this.find(key, -1, true);
     if (slot < 0) return false;
     const cell = this.valueCell(slot);
     this.see(cell);
@@ -181,13 +184,20 @@ export class HashTable extends BlockHandle {
     return this.core.tx.readCounter(this.sizeCell);
   }
 
-  /** Every [key, value], sorted by key (reads every slot). */
+  /** Every [key, value], sorted by key (reads every slot: H1, empty KEY cells recorded). */
   entries(): [Key, Value][] {
     const out: [Key, Value][] = [];
     this.load();
+    const tx = this.core.tx;
     for (let slot = 0; slot < this.cap; slot++) {
-      const key = this.keyAt(slot);
-      if (key === undefined) continue;
+      const cell = this.keyCell(slot);
+      const ref = this.keyRef(cell);
+      if (ref === 0) {
+        if (!this.own) tx.readEmpty(cell);
+        continue;
+      }
+      this.vRef = ref;
+      const key = decodeKey(this.core.mem.u8, this.keyPayload());
       this.see(this.valueCell(slot));
       if (!this.absent()) out.push([key, this.value()]);
     }
@@ -218,6 +228,7 @@ export class HashTable extends BlockHandle {
   /** True if the viewed VALUE cell marks a deleted key. */
   private absent(): boolean {
     if (this.vBytes !== null) return this.vBytes[0] === ABSENT_TAG;
+    if (this.vVersion === 0) return true; // never written: a claimed slot without a value (H1)
     if (this.vRef === 0) return false;
     const mem = this.core.mem;
     mem.ensure(this.vRef + B_PAYLOAD + 1); // a block another thread allocated past this thread's views
@@ -227,6 +238,7 @@ export class HashTable extends BlockHandle {
   /** The viewed VALUE cell's value (not absent), copied out. */
   private value(): Value {
     if (this.vBytes !== null) return this.vBytes[0] === ABSENT_TAG ? undefined : decodeValue(this.vBytes);
+    if (this.vVersion === 0) return undefined; // never written (H1)
     if (this.vRef === 0) return this.vNum;
     const bytes = this.core.tx.blockBytes(this.vRef);
     return bytes[0] === ABSENT_TAG ? undefined : decodeValue(bytes);
@@ -244,55 +256,79 @@ export class HashTable extends BlockHandle {
     return ref + B_PAYLOAD;
   }
 
-  /** The key in `slot` (viewed), or undefined if the slot is empty. */
-  private keyAt(slot: number): Key | undefined {
-    this.see(this.keyCell(slot));
-    if (this.vBytes !== null) return decodeKey(this.vBytes, 0);
-    if (this.vRef === 0) return undefined;
-    return decodeKey(this.core.mem.u8, this.keyPayload());
+  /** REF of a KEY cell (H1): an atomic load in a published table, a plain one in this transaction's own. */
+  private keyRef(cell: number): number {
+    const i32 = this.core.mem.i32;
+    return this.own ? i32[(cell + C_REF) >> 2]! : Atomics.load(i32, (cell + C_REF) >> 2);
   }
 
   /**
    * Loads the table and probes for `key` (H1): its slot, or -1 with `empty` set to the empty
-   * slot the probe stopped at (-1 if every slot holds another key).
+   * slot the probe stopped at (-1 if every slot holds another key). `recordEmpty`: record
+   * that empty KEY cell in the read set (a lookup that found the key absent).
    */
-  private find(key: Key, knownHash: number): number {
+  private find(key: Key, knownHash: number, recordEmpty: boolean): number {
     this.load();
-    const tx = this.core.tx;
-    const remember = !this.own && !tx.recording;
-    if (remember) {
+    const own = this.own;
+    if (!own) {
       if (this.slotsOf !== this.blockVersion) {
         this.slots.clear();
         this.slotsOf = this.blockVersion;
       }
       const known = this.slots.get(key);
-      if (known !== undefined) return known; // H1: settled before an older snapshot of this thread
+      if (known !== undefined) return known; // H1: a claimed slot keeps its key
     }
     const hash = knownHash === -1 ? hashKey(key) : knownHash;
     const cap = this.cap;
     let slot = Math.floor(((hash >>> 0) * cap) / 4294967296);
     for (let probes = 0; probes < cap; probes++) {
       const cell = this.keyCell(slot);
-      // H1: a key claimed before the snapshot never changes: no read to record or validate.
-      // A key this transaction claimed was empty in its snapshot, so readSettled misses it.
-      const settled = tx.readSettled(cell);
-      if (settled) {
-        this.vBytes = null;
-        this.vRef = tx.outRef;
-      } else this.see(cell);
-      if (this.vBytes !== null) {
-        if (keyEquals(this.vBytes, 0, key, hash)) return slot;
-      } else if (this.vRef === 0) {
+      const ref = this.keyRef(cell);
+      if (ref === 0) {
+        if (recordEmpty && !own) this.core.tx.readEmpty(cell); // H1: a claim here makes it stale
         this.empty = slot;
         return -1;
-      } else if (keyEqualsShared(this.core.mem, this.keyPayload(), key, hash)) {
-        if (settled && remember && this.slots.size < MAX_REMEMBERED) this.slots.set(key, slot);
+      }
+      this.vRef = ref;
+      if (keyEqualsShared(this.core.mem, this.keyPayload(), key, hash)) {
+        if (!own && this.slots.size < MAX_REMEMBERED) this.slots.set(key, slot);
         return slot;
       }
       if (++slot === cap) slot = 0;
     }
     this.empty = -1;
     return -1;
+  }
+
+  /**
+   * H1: claims a slot for `key`, which find() did not find: the empty slot it stopped at,
+   * or, if another thread claimed that one first, the next (or the key's own, if the other
+   * thread claimed it for this key). Grows the table first when it is half full or full.
+   */
+  private claim(key: Key): number {
+    const core = this.core;
+    const tx = core.tx;
+    const hash = hashKey(key);
+    for (;;) {
+      if (this.empty < 0 || this.shouldGrow()) {
+        this.grow(1);
+        this.find(key, hash, false); // the own table: sets `empty`
+      }
+      const cell = this.keyCell(this.empty);
+      const block = core.alloc.storeValue(encodeKey(key, hash)); // may throw HeapFullError: nothing claimed
+      const mem = core.mem;
+      if (this.own) mem.i32[(cell + C_REF) >> 2] = block;
+      else if (Atomics.compareExchange(mem.i32, (cell + C_REF) >> 2, 0, block) !== 0) {
+        freeValue(mem, core.alloc, block); // lost the slot: probe on from it
+        const found = this.find(key, hash, false);
+        if (found >= 0) return found;
+        continue;
+      }
+      mem.f64[(cell + C_VERSION) >> 3] = Infinity; // H1: after REF; recorded empty reads are now stale
+      tx.addNum(this.block + CB_CELLS, 1); // H2: USED
+      tx.claimed(cell);
+      return this.empty;
+    }
   }
 
   /** H2: more than half the slots claimed, counting this transaction's own claims. */
@@ -314,11 +350,14 @@ export class HashTable extends BlockHandle {
     const old = this.block;
     const oldCap = this.cap;
     this.wroteIn = tx.serial; // the copies' pending writes below
-    // Pass 1: the live slots (every KEY and VALUE cell read: H3).
+    // Pass 1: the live slots (every VALUE cell of a claimed slot read, every empty KEY cell recorded: H3).
     const live: number[] = [];
     for (let slot = 0; slot < oldCap; slot++) {
-      this.see(this.keyCell(slot));
-      if (this.vBytes === null && this.vRef === 0) continue;
+      const cell = this.keyCell(slot);
+      if (this.keyRef(cell) === 0) {
+        if (!this.own) tx.readEmpty(cell);
+        continue;
+      }
       this.see(this.valueCell(slot));
       if (!this.absent()) live.push(slot);
     }
@@ -329,13 +368,12 @@ export class HashTable extends BlockHandle {
       // Pass 2: copy each live slot (B3), keeping the version and writer of each value (H3).
       for (const slot of live) {
         const oldKey = this.keyCell(slot);
-        this.see(oldKey);
-        const keyBytes = this.vBytes ?? tx.blockBytes(this.vRef);
+        const keyBytes = tx.blockBytes(this.keyRef(oldKey));
         let to = Math.floor(((readI32(keyBytes, K_HASH) >>> 0) * cap) / 4294967296);
         while (mem.i32[(slotCell(block, to) + C_REF) >> 2] !== 0) if (++to === cap) to = 0;
         const newKey = slotCell(block, to);
         mem.i32[(newKey + C_REF) >> 2] = core.alloc.storeValue(keyBytes);
-        if (this.vBytes === null) this.copyMeta(newKey, oldKey);
+        mem.f64[(newKey + C_VERSION) >> 3] = Infinity; // claimed (H1)
         const oldValue = oldKey + CELL_BYTES;
         const newValue = newKey + CELL_BYTES;
         if (writes.count !== 0 && writes.find(oldValue) >= 0) {

@@ -88,9 +88,11 @@
  * base + 32: SIZE cell, NUM = number of keys, changed by W_ADD (commutative).
  * Table cells: cell 0 = USED (NUM: slots holding a key, live or deleted; W_ADD; read only as
  * a hint, never into a read set), then CB_CAPACITY slots of 2 cells:
- *   KEY cell:   REF 0 = never used; else a key block (below), set once by the insert.
- *   VALUE cell: the value (NUM inline when REF is 0, else a value block); a value block whose
- *               first payload byte is ABSENT_TAG means "deleted" (the slot keeps its key).
+ *   KEY cell:   REF 0 = never used; else a key block (below), claimed once by a CAS outside
+ *               any commit, then version Infinity (hash-table.ts H1). Never locked.
+ *   VALUE cell: the value (NUM inline when REF is 0, else a value block); version 0 (never
+ *               written) or a value block whose first payload byte is ABSENT_TAG means "no
+ *               value" (the slot keeps its key).
  * Key block payload: +0 i32 hash, +4 i32 -1 (number key) or string length n,
  *                    +8 f64 number, or n UTF-16 units.
  *
@@ -124,7 +126,7 @@
  */
 
 export const MAGIC = 0x414d4531; // 'AME1'
-export const LAYOUT_VERSION = 3; // 2: 27 size classes, cell blocks (collections); 3: the commit log keeps wv
+export const LAYOUT_VERSION = 4; // 2: 27 size classes, cell blocks (collections); 3: the commit log keeps wv; 4: TMap keys claimed by CAS
 
 // Header byte offsets.
 export const H_MAGIC = 0;

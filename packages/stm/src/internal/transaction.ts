@@ -102,6 +102,10 @@ export class Transaction {
   recording = false;
   /** When recording: the version each read in `reads` returned. */
   readVersions: number[] = [];
+  /** When recording: the KEY cells this attempt claimed (hash-table.ts H1). */
+  claims: number[] = [];
+  /** The KEY cells this attempt claimed, for validation (ownClaim). */
+  private readonly ownClaims = new Set<number>();
   /** When recording: the last committed transaction's reads, writes and version. */
   history: History | undefined;
   /**
@@ -159,6 +163,10 @@ export class Transaction {
       }
     }
     this.readCount = 0;
+    if (this.ownClaims.size !== 0) {
+      this.ownClaims.clear();
+      this.claims = [];
+    }
     this.serial++;
     this.active = true;
   }
@@ -202,25 +210,31 @@ export class Transaction {
   }
 
   /**
-   * Reads a cell that never changes again once it holds a block (a TMap KEY cell, hash-table.ts
-   * H1) without recording the read: if the block was set at or before the snapshot, loads it
-   * into outRef and returns true (no later commit can change the cell, so validation has
-   * nothing to check). Otherwise (empty, set after the snapshot, being committed, or a
-   * history is being recorded: histories list every read) returns false and the caller
-   * reads it with readCell. Same seqlock as readCell (T2).
+   * Records a read of an empty TMap KEY cell at version 0 without loading it: the caller
+   * saw its REF 0 with an atomic load (hash-table.ts H1). A claim stores REF with a CAS and
+   * then version Infinity, so validation finds a recorded empty KEY cell changed once it is
+   * claimed, like any cell written after the snapshot.
    */
-  readSettled(cell: number): boolean {
-    if (this.recording) return false;
-    const mem = this.mem;
-    const i32 = mem.i32;
-    const li = cell >> 2;
-    const lock = Atomics.load(i32, li); // T2: first load
-    if (lock < 0) return false;
-    const version = mem.f64[(cell >> 3) + (C_VERSION >> 3)]!;
-    const ref = i32[li + (C_REF >> 2)]!;
-    if (Atomics.load(i32, li) !== lock || ref === 0 || version > this.snapshot) return false; // T2
-    this.outRef = ref;
-    return true;
+  readEmpty(cell: number): void {
+    if (this.readCount === this.reads.length) this.growReads();
+    this.reads[this.readCount++] = cell;
+    if (this.recording) this.readVersions[this.readCount - 1] = 0;
+  }
+
+  /** A KEY cell this attempt claimed (hash-table.ts H1); when recording, the history lists it as written. */
+  claimed(cell: number): void {
+    this.ownClaims.add(cell);
+    if (this.recording) this.claims.push(cell);
+  }
+
+  /**
+   * Validation found `cell` at `version`, newer than the snapshot: true if that is only
+   * this attempt's own claim of a KEY cell it had recorded empty (a lookup, then a set of
+   * the same key, as TMap.update does). Nobody else claimed it first (the CAS would have
+   * failed), so the empty read still holds for every other key.
+   */
+  ownClaim(cell: number, version: number): boolean {
+    return version === Infinity && this.ownClaims.has(cell);
   }
 
   /** Follows the version chain to the newest record <= snapshot (T6 keeps it alive). */
@@ -352,7 +366,7 @@ export class Transaction {
         }
         const version = mem.f64[(cell + C_VERSION) >> 3]!;
         if (Atomics.load(mem.i32, li) !== lock) continue;
-        if (version > this.snapshot) {
+        if (version > this.snapshot && !this.ownClaim(cell, version)) {
           this.conflictCell = cell;
           return false;
         }
