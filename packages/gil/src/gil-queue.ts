@@ -18,6 +18,7 @@ export class GilQueue extends PooledQueue {
   protected readonly mode: RunMode = 'gil';
 
   constructor(options: QueueOptions) {
-    super(options, new URL('./worker/strategy.js', import.meta.url));
+    // Direct-mode commits assume one task at a time: each worker warms up on a heap of its own.
+    super(options, new URL('./worker/strategy.js', import.meta.url), false);
   }
 }

@@ -256,9 +256,14 @@ export abstract class PooledQueue extends BaseQueue {
   /** The strategy for the calling thread, imported when the queue is created. */
   private readonly mainStrategy: Promise<(env: BatchEnv) => Strategy>;
 
-  protected constructor(options: QueueOptions, strategyUrl: URL) {
+  /**
+   * @param strategyUrl the strategy module every worker (and this thread) loads
+   * @param sharedWarmUp the workers starting together may warm up on one shared heap: true
+   *   only for a strategy whose commits are versioned and validated (see WorkerPool)
+   */
+  protected constructor(options: QueueOptions, strategyUrl: URL, sharedWarmUp: boolean) {
     super(options);
-    this.pool = new WorkerPool(this.options.workers, this.options.heap.handle, this.batch, strategyUrl.href);
+    this.pool = new WorkerPool(this.options.workers, this.options.heap.handle, this.batch, strategyUrl.href, sharedWarmUp);
     this.pool.recover = (dead) => this.recoverOwner(dead);
     this.pool.warm(); // workers start (and warm up) now, not at the first run
     this.mainStrategy = import(strategyUrl.href)

@@ -27,6 +27,11 @@ export interface PoolWorker {
  * during a run the Supervisor repairs what it held and replaces it at once; between runs
  * it is repaired at once and replaced at the next run.
  */
+/** Where a starting worker warms up: on the heap the workers starting together share, or (undefined) on one of its own. */
+export interface WarmUpPlace {
+  readonly shared: HeapHandle | undefined;
+}
+
 export class WorkerPool {
   private workers: (PoolWorker | undefined)[] | undefined;
   private starting: Promise<PoolWorker[]> | undefined;
@@ -41,6 +46,12 @@ export class WorkerPool {
     private readonly heap: HeapHandle,
     private readonly batch: SharedBatch,
     private readonly strategy: string,
+    /**
+     * Workers starting together warm up on one shared heap (see warm-up.ts): only for a
+     * strategy whose commits are versioned and validated. A direct-mode strategy (the GIL)
+     * assumes it runs alone: its workers warm up on heaps of their own.
+     */
+    private readonly sharedWarmUp: boolean,
   ) {}
 
   /** True once every worker has started and warmed up. */
@@ -111,12 +122,13 @@ export class WorkerPool {
     const workers = this.workers;
     if (workers?.every((w) => w !== undefined)) return Promise.resolve(workers as PoolWorker[]);
     if (this.starting) return this.starting;
-    // The workers starting together warm up on one heap, so their warm-ups contend as real
-    // batches do (see warm-up.ts); it is dropped once they are up.
-    const warmHeap = createWarmUpHeap(this.size);
-    const done = (): void => warmHeap.detach();
+    // With sharedWarmUp the workers starting together warm up on one heap, so their warm-ups
+    // contend as real batches do (see warm-up.ts); it is dropped once they are up.
+    const warmHeap = this.sharedWarmUp ? createWarmUpHeap(this.size) : undefined;
+    const warmUp: WarmUpPlace = { shared: warmHeap?.handle };
+    const done = (): void => warmHeap?.detach();
     this.starting = Promise.all(
-      Array.from({ length: this.size }, (_, owner) => workers?.[owner] ?? this.spawn(owner, warmHeap.handle)),
+      Array.from({ length: this.size }, (_, owner) => workers?.[owner] ?? this.spawn(owner, warmUp)),
     ).then(
       (started) => {
         done();
@@ -146,10 +158,10 @@ export class WorkerPool {
   }
 
   /**
-   * Starts worker `owner`, warming up on the heap `warmUp`; undefined skips the warm-up (a
+   * Starts worker `owner`, warming up where `warmUp` says; undefined skips the warm-up (a
    * replacement needed now).
    */
-  private spawn(owner: number, warmUp: HeapHandle | undefined): Promise<PoolWorker> {
+  private spawn(owner: number, warmUp: WarmUpPlace | undefined): Promise<PoolWorker> {
     if (this.closing) return Promise.reject(new WorkerCrashedError(owner, 'the queue is closed'));
     const worker = new Worker(WORKER_MAIN, {
       workerData: { heap: this.heap, batch: this.batch.handle, strategy: this.strategy, worker: owner, warmUp },

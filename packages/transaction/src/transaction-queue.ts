@@ -25,6 +25,7 @@ export class TransactionQueue extends PooledQueue {
   protected readonly mode: RunMode = 'transaction';
 
   constructor(options: QueueOptions) {
-    super(options, new URL('./worker/strategy.js', import.meta.url));
+    // Versioned, validated commits: the workers may warm up side by side on one heap.
+    super(options, new URL('./worker/strategy.js', import.meta.url), true);
   }
 }

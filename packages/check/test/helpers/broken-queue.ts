@@ -11,7 +11,7 @@ export class BrokenStmQueue extends PooledQueue {
   protected readonly mode: RunMode = 'transaction';
 
   constructor(options: QueueOptions) {
-    super({ policy: 'parallel', ...options }, new URL('../fixtures/broken-strategy.mjs', import.meta.url));
+    super({ policy: 'parallel', ...options }, new URL('../fixtures/broken-strategy.mjs', import.meta.url), false);
   }
 }
 

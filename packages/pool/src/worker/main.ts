@@ -18,8 +18,8 @@ interface WorkerData {
   batch: SharedBatchHandle;
   strategy: string;
   worker: number;
-  /** The heap to warm up on, shared by the workers starting together; undefined for a replacement started during a run (it should take over now, not warm up first). */
-  warmUp: HeapHandle | undefined;
+  /** Where to warm up (WorkerPool.sharedWarmUp); undefined for a replacement started during a run (it should take over now, not warm up first). */
+  warmUp: WarmUpPlace | undefined;
 }
 
 export type ToWorker =
@@ -33,14 +33,9 @@ export type FromWorker =
 
 const data = workerData as WorkerData;
 const port = parentPort!;
-const { createStrategy, sharedWarmUp } = (await import(data.strategy)) as {
-  createStrategy(env: BatchEnv): Strategy;
-  /** True if workers of this strategy may warm up on one heap at once (versioned commits only). */
-  sharedWarmUp?: boolean;
-};
+const { createStrategy } = (await import(data.strategy)) as { createStrategy(env: BatchEnv): Strategy };
 disarmFaults(); // no AME_FAULT exits while the worker warms up
-// A strategy that commits in direct mode (the GIL) assumes it runs alone: its workers warm up on heaps of their own.
-if (data.warmUp) await warmUp(createStrategy, sharedWarmUp === true ? data.warmUp : undefined);
+if (data.warmUp) await warmUp(createStrategy, data.warmUp.shared);
 const heap = Heap.attach(data.heap);
 const batch = SharedBatch.attach(data.batch);
 const loader = new TaskLoader();

@@ -210,12 +210,6 @@ class TransactionStrategy implements Strategy {
   }
 }
 
-/**
- * Workers of this strategy may warm up on one shared heap at once (@ame/pool's warm-up): its
- * commits are versioned and validated, so warm-ups running side by side contend as real batches do.
- */
-export const sharedWarmUp = true;
-
 /** Entry point the pool worker imports. */
 export function createStrategy(env: BatchEnv): Strategy {
   return new TransactionStrategy(env);
