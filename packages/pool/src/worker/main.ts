@@ -12,6 +12,7 @@ import { armFaults, disarmFaults } from '../fault.js';
 import { TaskLoader } from '../loader.js';
 import { RECALL, SharedBatch, type SharedBatchHandle } from '../shared-batch.js';
 import { warmUp } from '../internal/warm-up.js';
+import type { WarmUpPlace } from '../worker-pool.js';
 
 interface WorkerData {
   heap: HeapHandle;
