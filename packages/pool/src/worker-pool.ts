@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { HeapHandle } from '@ame/stm';
-import { createWarmUpHeap } from './internal/warm-up.js';
+import { createWarmUpHeap, type WarmUpPlace } from './internal/warm-up.js';
 import { WorkerCrashedError } from './errors.js';
 import type { BatchOptions, DeadOwner, HeapRecovery } from './execute.js';
 import { type SharedBatch, STOP } from './shared-batch.js';
@@ -27,11 +27,6 @@ export interface PoolWorker {
  * during a run the Supervisor repairs what it held and replaces it at once; between runs
  * it is repaired at once and replaced at the next run.
  */
-/** Where a starting worker warms up: on the heap the workers starting together share, or (undefined) on one of its own. */
-export interface WarmUpPlace {
-  readonly shared: HeapHandle | undefined;
-}
-
 export class WorkerPool {
   private workers: (PoolWorker | undefined)[] | undefined;
   private starting: Promise<PoolWorker[]> | undefined;

@@ -27,6 +27,11 @@ const BY_ARGS: readonly (readonly [string, unknown[]])[] = [
   ['args6', [7, 8, 0.5, 2, 1.25, 'six']],
 ];
 
+/** Where a starting worker warms up: on the heap the workers starting together share, or (undefined) on one of its own. */
+export interface WarmUpPlace {
+  readonly shared: HeapHandle | undefined;
+}
+
 /**
  * A heap for the warm-up of `threads` threads at once (each also opens a second handle):
  * the pool makes one for the workers it starts together, so that their warm-ups contend

@@ -11,8 +11,7 @@ import { BatchEnv, type BatchOptions, type BatchOutput, type Resume, runBatch, t
 import { armFaults, disarmFaults } from '../fault.js';
 import { TaskLoader } from '../loader.js';
 import { RECALL, SharedBatch, type SharedBatchHandle } from '../shared-batch.js';
-import { warmUp } from '../internal/warm-up.js';
-import type { WarmUpPlace } from '../worker-pool.js';
+import { type WarmUpPlace, warmUp } from '../internal/warm-up.js';
 
 interface WorkerData {
   heap: HeapHandle;
