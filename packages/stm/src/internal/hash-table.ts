@@ -188,12 +188,11 @@ export class HashTable extends BlockHandle {
   entries(): [Key, Value][] {
     const out: [Key, Value][] = [];
     this.load();
-    const tx = this.core.tx;
     for (let slot = 0; slot < this.cap; slot++) {
       const cell = this.keyCell(slot);
       const ref = this.keyRef(cell);
       if (ref === 0) {
-        if (!this.own) tx.readEmpty(cell);
+        this.sawEmpty(cell);
         continue;
       }
       this.vRef = ref;
@@ -256,6 +255,11 @@ export class HashTable extends BlockHandle {
     return ref + B_PAYLOAD;
   }
 
+  /** H1: an empty KEY cell this operation depends on goes into the read set (a claim there makes it stale); not in this transaction's own table. */
+  private sawEmpty(cell: number): void {
+    if (!this.own) this.core.tx.readEmpty(cell);
+  }
+
   /** REF of a KEY cell (H1): an atomic load in a published table, a plain one in this transaction's own. */
   private keyRef(cell: number): number {
     const i32 = this.core.mem.i32;
@@ -285,7 +289,7 @@ export class HashTable extends BlockHandle {
       const cell = this.keyCell(slot);
       const ref = this.keyRef(cell);
       if (ref === 0) {
-        if (recordEmpty && !own) this.core.tx.readEmpty(cell); // H1: a claim here makes it stale
+        if (recordEmpty) this.sawEmpty(cell);
         this.empty = slot;
         return -1;
       }
@@ -355,7 +359,7 @@ export class HashTable extends BlockHandle {
     for (let slot = 0; slot < oldCap; slot++) {
       const cell = this.keyCell(slot);
       if (this.keyRef(cell) === 0) {
-        if (!this.own) tx.readEmpty(cell);
+        this.sawEmpty(cell);
         continue;
       }
       this.see(this.valueCell(slot));

@@ -72,23 +72,7 @@ function readF64(u8: Uint8Array, at: number): number {
   return f64Scratch[0]!;
 }
 
-/** True if the key payload at `u8[at...]` is `key` (hash compared first). */
-export function keyEquals(u8: Uint8Array, at: number, key: Key, hash: number): boolean {
-  if (readI32(u8, at + K_HASH) !== hash) return false;
-  const length = readI32(u8, at + K_LENGTH);
-  if (typeof key === 'number') {
-    if (length !== -1) return false;
-    const stored = readF64(u8, at + K_DATA);
-    return stored === key || (Number.isNaN(stored) && Number.isNaN(key));
-  }
-  if (length !== key.length) return false;
-  for (let i = 0, p = at + K_DATA; i < length; i++, p += 2) {
-    if ((u8[p]! | (u8[p + 1]! << 8)) !== key.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/** keyEquals for a key block in shared memory (payload 8-aligned): word loads, no byte assembly. */
+/** True if the key block payload at `at` in shared memory (8-aligned) is `key`, hash compared first: word loads, no byte assembly. */
 export function keyEqualsShared(mem: Memory, at: number, key: Key, hash: number): boolean {
   const i32 = mem.i32;
   if (i32[(at + K_HASH) >> 2] !== hash) return false;

@@ -102,10 +102,8 @@ export class Transaction {
   recording = false;
   /** When recording: the version each read in `reads` returned. */
   readVersions: number[] = [];
-  /** When recording: the KEY cells this attempt claimed (hash-table.ts H1). */
-  claims: number[] = [];
-  /** The KEY cells this attempt claimed, for validation (ownClaim). */
-  private readonly ownClaims = new Set<number>();
+  /** The KEY cells this attempt claimed (hash-table.ts H1), in claim order: validation (ownClaim) and histories. */
+  readonly claims = new Set<number>();
   /** When recording: the last committed transaction's reads, writes and version. */
   history: History | undefined;
   /**
@@ -163,10 +161,7 @@ export class Transaction {
       }
     }
     this.readCount = 0;
-    if (this.ownClaims.size !== 0) {
-      this.ownClaims.clear();
-      this.claims = [];
-    }
+    if (this.claims.size !== 0) this.claims.clear();
     this.serial++;
     this.active = true;
   }
@@ -223,8 +218,7 @@ export class Transaction {
 
   /** A KEY cell this attempt claimed (hash-table.ts H1); when recording, the history lists it as written. */
   claimed(cell: number): void {
-    this.ownClaims.add(cell);
-    if (this.recording) this.claims.push(cell);
+    this.claims.add(cell);
   }
 
   /**
@@ -234,7 +228,7 @@ export class Transaction {
    * failed), so the empty read still holds for every other key.
    */
   ownClaim(cell: number, version: number): boolean {
-    return version === Infinity && this.ownClaims.has(cell);
+    return version === Infinity && this.claims.has(cell);
   }
 
   /** Follows the version chain to the newest record <= snapshot (T6 keeps it alive). */
