@@ -18,7 +18,7 @@ import { rebuildError, serializeError, type SerializedError } from './errors.js'
 import { Attempt } from './internal/attempt.js';
 import type { TaskLoader } from './loader.js';
 import type { TaskHistory } from './report.js';
-import { FAILED, R_ENCODED, R_NUMBER, STOP, type SharedBatch } from './shared-batch.js';
+import { FAILED, MAIN_OWNER, R_ENCODED, R_NUMBER, STOP, type SharedBatch } from './shared-batch.js';
 import type { TaskFunction } from './task-ref.js';
 
 /** Per-batch settings every thread of a run shares. */
@@ -313,6 +313,11 @@ export async function runBatch(
   }
 }
 
+/** Tasks a thread claims at once (see claimLoop). */
+const CHUNK = 16;
+/** A claim that took less (ms) holds small tasks: the next claim of a thread that may leave takes CHUNK. */
+const SMALL_CLAIM_MS = 0.05;
+
 async function claimLoop(
   env: BatchEnv,
   strategy: Strategy,
@@ -322,9 +327,18 @@ async function claimLoop(
 ): Promise<BatchOutput> {
   const { batch, owner } = env;
   const control = batch.control;
-  // Unordered runs claim runs of tasks at once (less contention on NEXT); ordered runs
-  // claim one at a time, or a thread would hold consecutive turns and serialise.
-  const chunk = env.options.ordered ? 1 : 16;
+  // Runs of CHUNK tasks are claimed at once (less contention on NEXT, fewer claims), except:
+  // - workers of an ordered run claim one at a time, or a worker would hold consecutive
+  //   turns while the others wait (the calling thread runs its tasks while no worker runs
+  //   any: the inline policy, the sample before the workers start, the rest after a recall);
+  // - a thread that may leave the batch (`leave`: the auto policy's inline sample) claims
+  //   one task at a time while its claims take longer than SMALL_CLAIM_MS, so that it can
+  //   hand big tasks to the workers after any of them, not after a run of 16.
+  const oneByOne = env.options.ordered && owner !== MAIN_OWNER;
+  const adapt = leave !== undefined && !oneByOne;
+  let chunk = oneByOne || adapt ? 1 : CHUNK;
+  let claimedAt = -1; // adapt: when this thread took its last claim
+
   // On the main thread yield to the event loop now and then, so that progress timers and
   // other callbacks run during a long batch.
   const yieldEveryMs = isMainThread ? 25 : Infinity;
@@ -339,6 +353,11 @@ async function claimLoop(
   while (!env.stopping) {
     if (index >= end) {
       if (leave?.(ran)) break;
+      if (adapt) {
+        const now = performance.now();
+        if (claimedAt >= 0) chunk = now - claimedAt < SMALL_CLAIM_MS ? CHUNK : 1;
+        claimedAt = now;
+      }
       if (yieldEveryMs !== Infinity && (++claims & 7) === 0 && performance.now() - lastYield > yieldEveryMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = performance.now();

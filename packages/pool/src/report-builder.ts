@@ -69,7 +69,7 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
     }))
     .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
   const serialOrder = batch.serialOrder(false);
-  const commitOrder = errors.length === 0 ? serialOrder : batch.serialOrder(true);
+  const commitOrder = errors.length === 0 ? undefined : batch.serialOrder(true);
   let history: (TaskHistory | undefined)[] | undefined;
   let calls: TaskCall[] | undefined;
   if (meta.recordHistory) {
@@ -91,8 +91,6 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
     aborts: Atomics.load(batch.control, ABORTS),
     results,
     errors,
-    commitOrder,
-    serialOrder,
     conflicts,
     durationMs: meta.durationMs,
     policy: execution.policy,
@@ -100,12 +98,28 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
     crashes: execution.crashes,
     restarts: execution.restarts,
     ...(history ? { history, calls } : {}),
-  } as Omit<RunReport, 'result'> as RunReport;
+  } as Omit<RunReport, 'result' | 'commitOrder' | 'serialOrder'> as RunReport;
+  // Built when first read (the same array for both when no task failed): see SharedBatch.serialOrder.
+  builtOnRead(report, 'serialOrder', serialOrder);
+  builtOnRead(report, 'commitOrder', commitOrder ?? (() => report.serialOrder));
   Object.defineProperty(report, 'result', {
     value: <R>(handle: TaskHandle<R>): R | undefined => results[handle] as R | undefined,
     enumerable: false,
   });
   return report;
+}
+
+/** Defines `key` as an enumerable property whose value `build` makes on the first read. */
+function builtOnRead<T>(target: object, key: string, build: () => T): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get(): T {
+      const value = build();
+      Object.defineProperty(target, key, { value, enumerable: true, writable: false, configurable: false });
+      return value;
+    },
+  });
 }
 
 /**
