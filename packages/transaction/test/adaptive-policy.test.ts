@@ -14,6 +14,8 @@ import { type RunReport, TransactionQueue, taskRef } from '@ame/transaction';
 import { describe, expect, test } from 'vitest';
 import { addCalls, BANK, balancesArb, type Call, callArb, outcome, propertySeed, setupBank } from './helpers/bank.js';
 
+const WHERE = new URL('./fixtures/where-tasks.mjs', import.meta.url);
+
 const seed = propertySeed();
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 8);
 console.log(`adaptive-policy: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
@@ -83,13 +85,18 @@ describe('what the auto policy chooses, and says', () => {
     const heap = setupBank([0, 0, 0, 0, 0, 0]);
     await using queue = new TransactionQueue({ heap, workers: 2, ordered });
     await queue.ready();
-    const slow = taskRef(BANK, 'slowIncrement');
-    for (let i = 0; i < 200; i++) queue.add(slow, 1, 2);
+    const slow = taskRef(WHERE, 'slowOnMain');
+    for (let i = 0; i < 200; i++) queue.add(slow, 2);
     const report = await queue.run();
     expect(report.policy).toBe('parallel');
-    // The sample claims one task at a time while tasks are slow, so it hands over after the
-    // first task and three 1 ms windows (a claim of 12 at a time ran ~48 of them inline).
-    expect(report.inlineTasks).toBeLessThanOrEqual(8);
+    // The sample is a prefix of the batch on this thread. It claims one task at a time
+    // while tasks are slow, so it hands over after the first task and three 1 ms windows (a
+    // claim of 12 at a time ran ~48 of them inline). Later tasks may come back to this
+    // thread if the workers are recalled (a loaded machine): only the prefix is asserted.
+    const onMain = report.results.map((r) => r === true);
+    const sample = onMain.indexOf(false);
+    expect(sample).toBeGreaterThan(0);
+    expect(sample).toBeLessThanOrEqual(8);
     expect(report.commits).toBe(200);
     expect(heap.snapshot().total).toBe(200);
     heap.detach();
