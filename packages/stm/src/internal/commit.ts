@@ -125,14 +125,9 @@ export function commitUpdate(tx: Transaction): boolean {
     return false;
   }
 
-  // f. Copy each current value into its record; the log names the record (C3).
-  copyIntoRecords(tx, n);
-  log.setState(COMMIT_PUBLISHING);
-  if (FAULTS) faultPoint('commit-exit', 4);
-  // g. Overwrite every cell at wv, still locked (T5).
-  publishValues(tx, n, wv, true);
-  log.setState(COMMIT_UNLOCKING);
-  if (FAULTS) faultPoint('commit-exit', 6);
+  // f-g. Each current value into its record (the log names the record: C3), then every
+  // cell overwritten at wv, still locked (T5).
+  publish(tx, n, wv, true);
   // h. Trim (T6) and unlock with a new sequence: the commit becomes visible (C4 from here).
   const kept = trimAndUnlock(tx, n);
   if (FAULTS) faultPoint('commit-exit', 8);
@@ -169,7 +164,21 @@ function allocateRecords(tx: Transaction, n: number): void {
   }
 }
 
-/** Step f: each cell's current value into its version record; the log names the record (C3). */
+/**
+ * Steps f-g, both modes: each cell's old value saved (versioned: into its version record;
+ * direct: into the log), state PUBLISHING, every cell overwritten at wv, state UNLOCKING.
+ */
+function publish(tx: Transaction, n: number, wv: number, versioned: boolean): void {
+  if (versioned) copyIntoRecords(tx, n);
+  else copyIntoLog(tx, n);
+  tx.log.setState(COMMIT_PUBLISHING);
+  if (FAULTS) faultPoint('commit-exit', 4);
+  publishValues(tx, n, wv, versioned);
+  tx.log.setState(COMMIT_UNLOCKING);
+  if (FAULTS) faultPoint('commit-exit', 6);
+}
+
+/** Step f, versioned: each cell's current value into its version record; the log names the record (C3). */
 function copyIntoRecords(tx: Transaction, n: number): void {
   const { writes, records, order, log } = tx;
   const i32 = tx.mem.i32;
@@ -252,14 +261,8 @@ export function commitDirect(tx: Transaction): boolean {
   }
   // b-d.
   const wv = lockAndStamp(tx, n, false);
-  // f. The old values into the log.
-  copyIntoLog(tx, n);
-  log.setState(COMMIT_PUBLISHING);
-  if (FAULTS) faultPoint('commit-exit', 4);
-  // g.
-  publishValues(tx, n, wv, false);
-  log.setState(COMMIT_UNLOCKING);
-  if (FAULTS) faultPoint('commit-exit', 6);
+  // f-g. The old values into the log, then every cell overwritten at wv, still locked (T5).
+  publish(tx, n, wv, false);
   // h. Unlock, then free what the old values held (no reader may see them: direct mode).
   unlockAll(tx, n);
   if (FAULTS) faultPoint('commit-exit', 8);
