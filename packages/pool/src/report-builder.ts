@@ -109,15 +109,21 @@ export function buildReport(batch: SharedBatch, execution: Execution, meta: Repo
   return report;
 }
 
-/** Defines `key` as an enumerable property whose value `build` makes on the first read. */
+/**
+ * Defines `key` as an enumerable, read-only property whose value `build` makes on the first
+ * read (kept in the closure, so a frozen report reads it too).
+ */
 function builtOnRead<T>(target: object, key: string, build: () => T): void {
+  let value: T | undefined;
+  let built = false;
   Object.defineProperty(target, key, {
     enumerable: true,
-    configurable: true,
     get(): T {
-      const value = build();
-      Object.defineProperty(target, key, { value, enumerable: true, writable: false, configurable: false });
-      return value;
+      if (!built) {
+        value = build();
+        built = true;
+      }
+      return value as T;
     },
   });
 }
