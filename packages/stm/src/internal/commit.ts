@@ -129,7 +129,7 @@ export function commitUpdate(tx: Transaction): boolean {
   // cell overwritten at wv, still locked (T5).
   publish(tx, n, wv, true);
   // h. Trim (T6) and unlock with a new sequence: the commit becomes visible (C4 from here).
-  const kept = trimAndUnlock(tx, n);
+  const kept = unlockAll(tx, n, true);
   if (FAULTS) faultPoint('commit-exit', 8);
   // i.
   log.done(tx.tag, wv);
@@ -145,8 +145,9 @@ export function commitUpdate(tx: Transaction): boolean {
 // loop and nothing after it. V8 compiles a function on the stack (OSR) while one long loop
 // runs in it, such as the commit of a transaction that fills a 100,000-cell array; code
 // compiled then has no type feedback for what follows the loop, and on Node 20 later
-// small commits entered that code and deoptimised at every call (~1,400 deoptimisations of
-// commitUpdate in 300,000 small commits after one such transaction; tasks ran 3-5x slower).
+// small commits entered that code and deoptimised again and again (2,179 deoptimisations of
+// commitUpdate in 100,000 small transactions after one such transaction; 0 with the loops
+// apart: test/commit-path-stays-optimised.test.ts).
 
 /** Step a: one version record per written cell, value blocks for encoded values. */
 function allocateRecords(tx: Transaction, n: number): void {
@@ -226,14 +227,18 @@ function publishValues(tx: Transaction, n: number, wv: number, versioned: boolea
   }
 }
 
-/** Step h, versioned: trims each chain (T6) and unlocks with sequence + 1 (T5: the commit is visible). Returns the versions kept. */
-function trimAndUnlock(tx: Transaction, n: number): number {
+/**
+ * Step h, both modes: unlocks each cell with sequence + 1 (T5: the commit becomes visible);
+ * versioned, it first trims the cell's chain while still holding its lock (T6). Returns the
+ * versions kept (0 in direct mode).
+ */
+function unlockAll(tx: Transaction, n: number, versioned: boolean): number {
   const { writes, records, order, seqs } = tx;
   const i32 = tx.mem.i32;
   let kept = 0;
   for (let k = 0; k < n; k++) {
     const ent = order[k]!;
-    kept += 1 - tx.reclaimer.trim(records[ent]!);
+    if (versioned) kept += 1 - tx.reclaimer.trim(records[ent]!);
     Atomics.store(i32, writes.cells[ent]! >> 2, (seqs[ent]! + 1) & 0x7fffffff); // T5: publish; unlock (T3)
     if (FAULTS && k === 0) faultPoint('commit-exit', 7);
   }
@@ -264,7 +269,7 @@ export function commitDirect(tx: Transaction): boolean {
   // f-g. The old values into the log, then every cell overwritten at wv, still locked (T5).
   publish(tx, n, wv, false);
   // h. Unlock, then free what the old values held (no reader may see them: direct mode).
-  unlockAll(tx, n);
+  unlockAll(tx, n, false);
   if (FAULTS) faultPoint('commit-exit', 8);
   log.done(tx.tag, wv);
   const freed = freeOldValues(tx, n);
@@ -297,16 +302,6 @@ function copyIntoLog(tx: Transaction, n: number): void {
       f64[(ci >> 1) + (C_VERSION >> 3)]!,
       f64[(ci >> 1) + (C_NUM >> 3)]!,
     );
-  }
-}
-
-/** Step h, direct: unlocks each cell with sequence + 1 (T5). */
-function unlockAll(tx: Transaction, n: number): void {
-  const { writes, order, seqs } = tx;
-  const i32 = tx.mem.i32;
-  for (let k = 0; k < n; k++) {
-    Atomics.store(i32, writes.cells[order[k]!]! >> 2, (seqs[order[k]!]! + 1) & 0x7fffffff);
-    if (FAULTS && k === 0) faultPoint('commit-exit', 7);
   }
 }
 
