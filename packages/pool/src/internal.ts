@@ -23,7 +23,20 @@ export { Attempt, isThenable } from './internal/attempt.js';
 export { callWith } from './internal/descriptor.js';
 export { importModule, isTypeScriptModule, nodeStripsTypes } from './internal/import-module.js';
 export { TaskLoader } from './loader.js';
-export { RECALL_GAIN, RECALL_WINDOW_MS, RECALL_WINDOWS, RecallWatch } from './internal/recall.js';
+export {
+  EXPLORE_GAIN,
+  INLINE_MARGIN,
+  MAX_PATIENCE,
+  MIN_PATIENCE,
+  MIN_JUDGED_MS,
+  PolicyMemory,
+  RECALL_GAIN,
+  RECALL_WINDOW_MS,
+  RECALL_WINDOWS,
+  RECENT,
+  RecallWatch,
+  SAME_SIZE,
+} from './internal/recall.js';
 export { createWarmUpHeap, warmUp } from './internal/warm-up.js';
 export type { WarmUpSummary } from './internal/warm-up.js';
 export { BaseQueue, InlineQueue, PooledQueue } from './queue.js';

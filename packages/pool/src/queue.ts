@@ -12,7 +12,7 @@ import {
   type Strategy,
 } from './execute.js';
 import { TaskLoader } from './loader.js';
-import { RECALL_WINDOW_MS, RecallWatch } from './internal/recall.js';
+import { PolicyMemory, RECALL_WINDOW_MS, RecallWatch } from './internal/recall.js';
 import { warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
 import { checkRunOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -233,7 +233,9 @@ function watchProgress(batch: SharedBatch, options: RunOptions): () => void {
  * claim the rest. Re-decided every SAMPLE_MS, so a batch whose tasks grow goes parallel.
  * While the workers are still starting the calling thread does not wait for them; await
  * `queue.ready()` to start a batch with warm workers. Once on the workers, a batch whose
- * tasks abort more than the workers gain comes back to the calling thread (RECALL).
+ * tasks abort more than the workers gain comes back to the calling thread (RECALL). The
+ * queue remembers a batch the workers lost (PolicyMemory): its next batches of tasks of the
+ * same size stay on the calling thread, with the workers tried again now and then.
  */
 const SAMPLE_MS = 1;
 /** Consecutive windows that must find the tasks big enough. */
@@ -253,6 +255,8 @@ function cpuMs(): number {
 export abstract class PooledQueue extends BaseQueue {
   private readonly pool: WorkerPool;
   private readonly loader = new TaskLoader();
+  /** Whether the workers lost to the calling thread in recent batches (policy 'auto'). */
+  private readonly memory = new PolicyMemory();
   /** The strategy for the calling thread, imported when the queue is created. */
   private readonly mainStrategy: Promise<(env: BatchEnv) => Strategy>;
 
@@ -286,6 +290,7 @@ export abstract class PooledQueue extends BaseQueue {
     const env = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
     const control = this.batch.control;
     let leftInline = false;
+    let held = false;
     // Timing starts after the first task (it may import modules). CONFIRMATIONS windows in
     // a row must find the tasks big enough: code that V8 has not optimised yet in the first
     // milliseconds does not count. A window's time is the lesser of wall-clock and this
@@ -296,13 +301,16 @@ export abstract class PooledQueue extends BaseQueue {
     let ran0 = 0;
     let big = 0;
     let meanInlineMs = 0;
+    // The whole sample's time per task (wall-clock), steadier than one window's: PolicyMemory's measure.
+    let sampleWall = 0;
+    let sampleRan = 0;
     // Workers still starting (their warm-up competes for the cores): keep going inline.
     const leave = (ran: number): boolean => {
       if (policy === 'inline' || ran === 0) return false;
       if (ran0 === 0 || !this.pool.started) {
-        wall0 = performance.now();
+        wall0 = sampleWall = performance.now();
         cpu0 = cpuMs();
-        ran0 = ran;
+        ran0 = sampleRan = ran;
         return false;
       }
       const now = performance.now();
@@ -314,15 +322,28 @@ export abstract class PooledQueue extends BaseQueue {
       cpu0 = cpu;
       ran0 = ran;
       big = meanMs * 1000 >= PARALLEL_MIN_TASK_US && this.batch.unclaimed() * meanMs >= PARALLEL_MIN_WORK_MS ? big + 1 : 0;
+      if (big >= CONFIRMATIONS && this.memory.keepInline((now - sampleWall) / (ran - sampleRan))) {
+        held = true; // the workers lost on tasks of this size lately
+        return false;
+      }
       leftInline = big >= CONFIRMATIONS;
       return leftInline;
     };
+    const start = performance.now();
     const main = await runBatch(env, createStrategy(env), this.loader, leave);
-    if (!leftInline) return { outputs: [main], policy: 'inline', inlineTasks: main.ran, crashes: 0, restarts: 0 };
+    if (!leftInline) {
+      if (held) this.memory.inlineRan(main.ran, performance.now() - start);
+      return { outputs: [main], policy: 'inline', inlineTasks: main.ran, crashes: 0, restarts: 0 };
+    }
     const outputs = [main];
     let inlineTasks = main.ran;
+    const finished0 = this.batch.finished();
+    const t0 = performance.now();
     const pool = await this.runWorkers(options, limits, outputs, meanInlineMs);
-    if (Atomics.load(control, RECALL) !== 0 && !this.batch.done() && Atomics.load(control, STOP) === 0) {
+    const recalled = Atomics.load(control, RECALL) !== 0;
+    const sampledMs = (t0 - sampleWall) / (main.ran - sampleRan);
+    this.memory.workersRan(sampledMs, this.batch.finished() - finished0, performance.now() - t0, recalled);
+    if (recalled && !this.batch.done() && Atomics.load(control, STOP) === 0) {
       const rest = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);
       const output = await runBatch(rest, createStrategy(rest), this.loader);
       outputs.push(output);

@@ -84,7 +84,8 @@ export interface RunReport {
   readonly durationMs: number;
   /**
    * How the batch ran: 'inline' (all on the calling thread: the tasks were too small to pay
-   * for the workers, or policy 'inline'), or 'parallel' (workers ran the tasks after the
+   * for the workers, or the workers lost to the calling thread on tasks of the same size in
+   * one of the queue's recent batches, or policy 'inline'), or 'parallel' (workers ran the tasks after the
    * first `inlineTasks`, which the calling thread ran while timing them).
    */
   readonly policy: RunPolicy;

@@ -50,3 +50,117 @@ export class RecallWatch {
     return rate * this.meanInlineMs < RECALL_GAIN;
   }
 }
+
+/**
+ * What a queue remembers from one batch to the next (policy 'auto'): how fast its tasks ran
+ * on the workers and, once measured, wholly on the calling thread, each over whole batches.
+ * A user's steady state runs the same tasks batch after batch, and a batch of tasks that
+ * lose on the workers by less than the recall needs to see, or in less time than it needs,
+ * loses every time: measured on 2 cores (apps/bench, same-run medians), word count (~35 µs
+ * tasks, hot map keys) 238 ms per batch on the workers against 210 ms inline; k-means-style
+ * tasks (~10 µs, 50 writes into one of 8 clusters) 80 ms unordered and 122 ms ordered on the
+ * workers against 55-63 ms inline, batches too short for a recall.
+ *
+ * The rule, per queue (times per task; the workers' is the median of their last RECENT
+ * measured batches, as one batch in several is slowed by a GC or compiler thread on a core):
+ * M1 Tasks whose sample (the calling thread's time per task before it hands over) differs
+ *    by more than SAME_SIZE times either way from the last one start afresh (another
+ *    workload); a smaller change is followed (a first batch samples cold code).
+ * M2 The workers' first batch of these tasks is not measured (cold code, 1.2-1.5x slower per
+ *    task), nor a batch shorter than MIN_JUDGED_MS on them; until one is, the sample decides.
+ * M3 If the workers gained less than EXPLORE_GAIN over the sample, the next batch runs
+ *    wholly inline once, to measure the calling thread. Tasks the workers clearly win
+ *    (compute-bound, the bank's transfers) never pay for that.
+ * M4 If the calling thread is faster than the workers by INLINE_MARGIN, batches stay inline;
+ *    the workers are tried again after `patience` batches, which doubles (up to MAX_PATIENCE)
+ *    each time they lose again and drops back to MIN_PATIENCE when they win. A tried batch
+ *    they win that does not yet move the median is tried again at once.
+ * Only the placement of tasks changes, never their results (the policy's contract).
+ */
+export const SAME_SIZE = 4;
+export const EXPLORE_GAIN = 1.2;
+export const INLINE_MARGIN = 1.2;
+export const MIN_PATIENCE = 2;
+export const MAX_PATIENCE = 32;
+export const RECENT = 3;
+/** A batch shorter than this on the workers says nothing (their wake-up, ~1 ms each, would weigh too much). */
+export const MIN_JUDGED_MS = 4 * RECALL_WINDOW_MS;
+
+export class PolicyMemory {
+  /** The latest sample (ms per task); 0: nothing remembered. */
+  private sizeMs = 0;
+  /** The workers' time per task in their last RECENT measured batches, oldest first. */
+  private readonly recent: number[] = [];
+  /** The calling thread's time per task over a whole batch (M3); 0: not measured. */
+  private inlineMs = 0;
+  /** Batches held inline since the workers were last tried (M4). */
+  private waited = 0;
+  private patience = MIN_PATIENCE;
+  /** The workers have run a batch of these tasks (M2). */
+  private warm = false;
+
+  /**
+   * The sample finds tasks of `sampledMs` per task big enough for the workers: true if this
+   * batch should stay on the calling thread instead. Gives one answer throughout a batch.
+   */
+  keepInline(sampledMs: number): boolean {
+    if (this.sizeMs === 0) return false;
+    if (sampledMs > this.sizeMs * SAME_SIZE || sampledMs * SAME_SIZE < this.sizeMs) {
+      this.forget(); // M1
+      return false;
+    }
+    this.sizeMs = sampledMs;
+    if (this.recent.length === 0) return false; // M2
+    if (this.inlineMs === 0) return this.workersMs() * EXPLORE_GAIN > sampledMs; // M3
+    return this.inlineWins() && this.waited < this.patience; // M4
+  }
+
+  /** A batch that keepInline() held on the calling thread ran `ran` tasks in `ms`. */
+  inlineRan(ran: number, ms: number): void {
+    if (ran === 0) return;
+    this.inlineMs = ms / ran; // the calling thread's time varies little: the latest batch
+    if (this.inlineWins()) this.waited++;
+  }
+
+  /**
+   * A batch went to the workers after a sample of `sampledMs` per task; they finished
+   * `finished` tasks in `ms`, and were recalled if `recalled`.
+   */
+  workersRan(sampledMs: number, finished: number, ms: number, recalled: boolean): void {
+    if (finished === 0 || (ms < MIN_JUDGED_MS && !recalled)) return;
+    if (!this.warm) {
+      this.warm = true; // M2 (its sample is cold too: up to 5x slower per task, not remembered)
+      return;
+    }
+    this.sizeMs = sampledMs;
+    const tried = this.inlineMs !== 0 && this.inlineWins();
+    this.recent.push(ms / finished);
+    if (this.recent.length > RECENT) this.recent.shift();
+    if (!tried) return;
+    if (!this.inlineWins()) {
+      this.waited = 0;
+      this.patience = MIN_PATIENCE;
+    } else if (this.inlineMs * INLINE_MARGIN < ms / finished) {
+      this.waited = 0;
+      this.patience = Math.min(this.patience * 2, MAX_PATIENCE);
+    } // else this batch won but the median of the recent ones did not yet: the next batch tries them again
+  }
+
+  /** The workers' time per task: the median of the recent batches (the mean of two). */
+  private workersMs(): number {
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  }
+
+  private inlineWins(): boolean {
+    return this.recent.length > 0 && this.inlineMs * INLINE_MARGIN < this.workersMs();
+  }
+
+  private forget(): void {
+    this.sizeMs = this.inlineMs = this.waited = 0;
+    this.recent.length = 0;
+    this.patience = MIN_PATIENCE;
+    this.warm = false;
+  }
+}

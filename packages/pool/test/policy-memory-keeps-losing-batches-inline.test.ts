@@ -1,0 +1,96 @@
+/**
+ * The adaptive policy's memory between batches (PolicyMemory): a queue whose workers lose
+ * to the calling thread on its tasks keeps the next batches of the same tasks inline, tries
+ * the workers again at growing intervals, and never holds back tasks the workers win, tasks
+ * of another size, or workers that lost one batch to noise. Fed with per-batch times per
+ * task, some recorded on the 2-core machine (apps/bench, one queue, batch after batch).
+ */
+import { describe, expect, test } from 'vitest';
+import { MAX_PATIENCE, MIN_PATIENCE, PolicyMemory } from '../src/internal.js';
+
+const TASKS = 5000;
+
+interface Workload {
+  /** The calling thread's sample, ms per task. */
+  sampleMs: number;
+  /** A whole batch inline, ms per task. */
+  inlineMs: number;
+  /** The workers' time per task in the k-th batch they run. */
+  workersMs(k: number): number;
+}
+
+/** Runs `batches` batches through one memory: 'W' for the workers, 'I' for inline. */
+function placements(batches: number, work: Workload, memory = new PolicyMemory()): string {
+  let out = '';
+  let onWorkers = 0;
+  for (let b = 0; b < batches; b++) {
+    if (memory.keepInline(work.sampleMs)) {
+      memory.inlineRan(TASKS, TASKS * work.inlineMs);
+      out += 'I';
+    } else {
+      memory.workersRan(work.sampleMs, TASKS, TASKS * work.workersMs(onWorkers++), false);
+      out += 'W';
+    }
+  }
+  return out;
+}
+
+/** Batches between consecutive worker batches, once the memory holds. */
+function gaps(line: string): number[] {
+  const at = [...line].flatMap((c, i) => (c === 'W' ? [i] : []));
+  return at.slice(2).map((i, k) => i - at[k + 1]! - 1);
+}
+
+// k-means-style tasks, recorded: ~12 µs inline, 17-18 µs per task on 2 workers (unordered).
+const kmeans: Workload = { sampleMs: 0.012, inlineMs: 0.0118, workersMs: (k) => (k === 0 ? 0.03 : 0.0175) };
+
+describe('tasks the workers lose', () => {
+  test('stay on the calling thread after the workers have run two batches of them', () => {
+    const line = placements(80, kmeans);
+    expect(line.slice(0, 4)).toBe('WWII'); // cold batch, measured batch, then measured inline
+    expect([...line.slice(2)].filter((c) => c === 'I').length).toBeGreaterThanOrEqual(72);
+  });
+
+  test('the workers are tried again after MIN_PATIENCE batches, then twice as many each time, up to MAX_PATIENCE', () => {
+    const held = gaps(placements(200, kmeans));
+    expect(held[0]).toBe(MIN_PATIENCE);
+    for (let k = 1; k < held.length; k++) expect(held[k]).toBe(Math.min(held[k - 1]! * 2, MAX_PATIENCE));
+    expect(held.at(-1)).toBe(MAX_PATIENCE);
+  });
+
+  test('once the workers win again (the conflicts went away) they keep every batch from the first one they win', () => {
+    // The workers lose their first 4 batches (one cold), then run at 7 µs per task.
+    const changed: Workload = { ...kmeans, workersMs: (k) => (k < 4 ? 0.0175 : 0.007) };
+    const line = placements(60, changed);
+    const firstWin = [...line].flatMap((c, i) => (c === 'W' ? [i] : []))[4]!;
+    expect(line.slice(0, firstWin)).toContain('I');
+    expect(line.slice(firstWin)).toBe('W'.repeat(60 - firstWin));
+  });
+
+  test('tasks of another size start afresh: the sample decides again', () => {
+    const memory = new PolicyMemory();
+    expect(placements(6, kmeans, memory)).toContain('II');
+    const bigger: Workload = { sampleMs: 0.3, inlineMs: 0.3, workersMs: () => 0.165 };
+    expect(placements(10, bigger, memory)).toBe('W'.repeat(10));
+  });
+});
+
+describe('tasks the workers win', () => {
+  test('compute-bound (~300 µs, 1.8x): never held, never explored inline', () => {
+    expect(placements(60, { sampleMs: 0.3, inlineMs: 0.3, workersMs: () => 0.165 })).toBe('W'.repeat(60));
+  });
+
+  test('an ordered bank queue warming up over its first batches (recorded): at most one batch inline', () => {
+    // Ordered transfers, one queue: per task 27, 18.1, 12.8, 14.6, 14.0, 11.3, 9.5 µs on the workers; 17.5-18 inline.
+    const recorded = [0.027, 0.0181, 0.0128, 0.0146, 0.014, 0.0113, 0.0095];
+    const bank: Workload = { sampleMs: 0.0175, inlineMs: 0.018, workersMs: (k) => recorded[Math.min(k, recorded.length - 1)]! };
+    const line = placements(40, bank);
+    expect([...line].filter((c) => c === 'I').length).toBeLessThanOrEqual(1);
+    expect(line.slice(10)).toBe('W'.repeat(30));
+  });
+
+  test('one slow batch among fast ones (a GC on one core) does not send the tasks inline', () => {
+    const bank: Workload = { sampleMs: 0.0175, inlineMs: 0.0175, workersMs: (k) => (k === 6 ? 0.04 : 0.011) };
+    expect(placements(30, bank)).toBe('W'.repeat(30));
+  });
+});
