@@ -24,7 +24,6 @@ export { callWith } from './internal/descriptor.js';
 export { importModule, isTypeScriptModule, nodeStripsTypes } from './internal/import-module.js';
 export { TaskLoader } from './loader.js';
 export {
-  EXPLORE_GAIN,
   INLINE_MARGIN,
   MAX_PATIENCE,
   MIN_PATIENCE,

@@ -6,7 +6,7 @@
  * task, some recorded on the 2-core machine (apps/bench, one queue, batch after batch).
  */
 import { describe, expect, test } from 'vitest';
-import { MAX_PATIENCE, MIN_PATIENCE, PolicyMemory } from '../src/internal.js';
+import { MAX_PATIENCE, MIN_PATIENCE, PolicyMemory, RECENT } from '../src/internal.js';
 
 const TASKS = 5000;
 
@@ -37,18 +37,19 @@ function placements(batches: number, work: Workload, memory = new PolicyMemory()
 
 /** Batches between consecutive worker batches, once the memory holds. */
 function gaps(line: string): number[] {
-  const at = [...line].flatMap((c, i) => (c === 'W' ? [i] : []));
-  return at.slice(2).map((i, k) => i - at[k + 1]! - 1);
+  const at = [...line].flatMap((c, i) => (c === 'W' ? [i] : [])).slice(RECENT); // after the cold and the measured ones
+  return at.slice(1).map((i, k) => i - at[k]! - 1);
 }
 
 // k-means-style tasks, recorded: ~12 µs inline, 17-18 µs per task on 2 workers (unordered).
 const kmeans: Workload = { sampleMs: 0.012, inlineMs: 0.0118, workersMs: (k) => (k === 0 ? 0.03 : 0.0175) };
 
 describe('tasks the workers lose', () => {
-  test('stay on the calling thread after the workers have run two batches of them', () => {
+  test('stay on the calling thread once the workers have run RECENT measured batches of them', () => {
     const line = placements(80, kmeans);
-    expect(line.slice(0, 4)).toBe('WWII'); // cold batch, measured batch, then measured inline
-    expect([...line.slice(2)].filter((c) => c === 'I').length).toBeGreaterThanOrEqual(72);
+    // A cold batch, RECENT measured ones, then one inline to measure this thread, and held.
+    expect(line.slice(0, RECENT + 3)).toBe(`${'W'.repeat(RECENT + 1)}II`);
+    expect([...line.slice(RECENT + 1)].filter((c) => c === 'I').length).toBeGreaterThanOrEqual(70);
   });
 
   test('the workers are tried again after MIN_PATIENCE batches, then twice as many each time, up to MAX_PATIENCE', () => {
@@ -59,38 +60,47 @@ describe('tasks the workers lose', () => {
   });
 
   test('once the workers win again (the conflicts went away) they keep every batch from the first one they win', () => {
-    // The workers lose their first 4 batches (one cold), then run at 7 µs per task.
-    const changed: Workload = { ...kmeans, workersMs: (k) => (k < 4 ? 0.0175 : 0.007) };
+    // The workers lose their first RECENT + 2 batches (one cold), then run at 7 µs per task.
+    const changed: Workload = { ...kmeans, workersMs: (k) => (k < RECENT + 2 ? 0.0175 : 0.007) };
     const line = placements(60, changed);
-    const firstWin = [...line].flatMap((c, i) => (c === 'W' ? [i] : []))[4]!;
+    const firstWin = [...line].flatMap((c, i) => (c === 'W' ? [i] : []))[RECENT + 2]!;
     expect(line.slice(0, firstWin)).toContain('I');
     expect(line.slice(firstWin)).toBe('W'.repeat(60 - firstWin));
   });
 
   test('tasks of another size start afresh: the sample decides again', () => {
     const memory = new PolicyMemory();
-    expect(placements(6, kmeans, memory)).toContain('II');
+    expect(placements(8, kmeans, memory)).toContain('II');
     const bigger: Workload = { sampleMs: 0.3, inlineMs: 0.3, workersMs: () => 0.165 };
-    expect(placements(10, bigger, memory)).toBe('W'.repeat(10));
+    expect(placements(10, bigger, memory)).toBe(`${'W'.repeat(RECENT + 1)}I${'W'.repeat(10 - RECENT - 2)}`); // as a new queue
   });
 });
 
 describe('tasks the workers win', () => {
-  test('compute-bound (~300 µs, 1.8x): never held, never explored inline', () => {
-    expect(placements(60, { sampleMs: 0.3, inlineMs: 0.3, workersMs: () => 0.165 })).toBe('W'.repeat(60));
+  // After RECENT measured batches on the workers, one batch runs inline to measure this
+  // thread (M3); after that the workers keep every batch.
+  const once = (n: number): string => `${'W'.repeat(RECENT + 1)}I${'W'.repeat(n - RECENT - 2)}`;
+
+  test('compute-bound (~300 µs, 1.8x): one batch inline to measure, never held', () => {
+    expect(placements(60, { sampleMs: 0.3, inlineMs: 0.3, workersMs: () => 0.165 })).toBe(once(60));
   });
 
-  test('an ordered bank queue warming up over its first batches (recorded): at most one batch inline', () => {
+  test('an ordered bank queue warming up over its first batches (recorded): only the measuring batch inline', () => {
     // Ordered transfers, one queue: per task 27, 18.1, 12.8, 14.6, 14.0, 11.3, 9.5 µs on the workers; 17.5-18 inline.
     const recorded = [0.027, 0.0181, 0.0128, 0.0146, 0.014, 0.0113, 0.0095];
     const bank: Workload = { sampleMs: 0.0175, inlineMs: 0.018, workersMs: (k) => recorded[Math.min(k, recorded.length - 1)]! };
-    const line = placements(40, bank);
-    expect([...line].filter((c) => c === 'I').length).toBeLessThanOrEqual(1);
-    expect(line.slice(10)).toBe('W'.repeat(30));
+    expect(placements(40, bank)).toBe(once(40));
+  });
+
+  test('ordered map mix still warming when first measured (~1.2x) is not held', () => {
+    // Per task on the workers over their first batches, then steady (1.46x); 50 µs inline.
+    const warming = [0.07, 0.045, 0.042, 0.04, 0.037, 0.035, 0.034];
+    const mapmix: Workload = { sampleMs: 0.05, inlineMs: 0.05, workersMs: (k) => warming[Math.min(k, warming.length - 1)]! };
+    expect(placements(30, mapmix)).toBe(once(30));
   });
 
   test('one slow batch among fast ones (a GC on one core) does not send the tasks inline', () => {
     const bank: Workload = { sampleMs: 0.0175, inlineMs: 0.0175, workersMs: (k) => (k === 6 ? 0.04 : 0.011) };
-    expect(placements(30, bank)).toBe('W'.repeat(30));
+    expect(placements(30, bank)).toBe(once(30));
   });
 });
