@@ -304,6 +304,7 @@ export abstract class PooledQueue extends BaseQueue {
     // The whole sample's time per task (wall-clock), steadier than one window's: PolicyMemory's measure.
     let sampleWall = 0;
     let sampleRan = 0;
+    let sampledMs = 0;
     // Workers still starting (their warm-up competes for the cores): keep going inline.
     const leave = (ran: number): boolean => {
       if (policy === 'inline' || ran === 0) return false;
@@ -322,12 +323,14 @@ export abstract class PooledQueue extends BaseQueue {
       cpu0 = cpu;
       ran0 = ran;
       big = meanMs * 1000 >= PARALLEL_MIN_TASK_US && this.batch.unclaimed() * meanMs >= PARALLEL_MIN_WORK_MS ? big + 1 : 0;
-      if (big >= CONFIRMATIONS && this.memory.keepInline((now - sampleWall) / (ran - sampleRan))) {
+      if (big < CONFIRMATIONS) return false;
+      sampledMs = (now - sampleWall) / (ran - sampleRan);
+      if (this.memory.keepInline(sampledMs)) {
         held = true; // the workers lost on tasks of this size lately
         return false;
       }
-      leftInline = big >= CONFIRMATIONS;
-      return leftInline;
+      leftInline = true;
+      return true;
     };
     const start = performance.now();
     const main = await runBatch(env, createStrategy(env), this.loader, leave);
@@ -341,7 +344,6 @@ export abstract class PooledQueue extends BaseQueue {
     const t0 = performance.now();
     const pool = await this.runWorkers(options, limits, outputs, meanInlineMs);
     const recalled = Atomics.load(control, RECALL) !== 0;
-    const sampledMs = (t0 - sampleWall) / (main.ran - sampleRan);
     this.memory.workersRan(sampledMs, this.batch.finished() - finished0, performance.now() - t0, recalled);
     if (recalled && !this.batch.done() && Atomics.load(control, STOP) === 0) {
       const rest = new BatchEnv(this.options.heap, this.batch, options, MAIN_OWNER);

@@ -138,13 +138,14 @@ export class PolicyMemory {
     }
     this.sizeMs = sampledMs;
     const tried = this.inlineMs !== 0 && this.inlineWins();
-    this.recent.push(ms / finished);
+    const perTask = ms / finished;
+    this.recent.push(perTask);
     if (this.recent.length > RECENT) this.recent.shift();
     if (!tried) return;
     if (!this.inlineWins()) {
       this.waited = 0;
       this.patience = MIN_PATIENCE;
-    } else if (this.inlineMs * INLINE_MARGIN < ms / finished) {
+    } else if (this.inlineMs * INLINE_MARGIN < perTask) {
       this.waited = 0;
       this.patience = Math.min(this.patience * 2, MAX_PATIENCE);
     } // else this batch won but the median of the recent ones did not yet: the next batch tries them again
