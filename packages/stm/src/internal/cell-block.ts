@@ -11,8 +11,9 @@
  *  B2. So it is freed exactly once: with the write set if the transaction does not commit
  *      (Transaction.abort, commit.ts freeUnpublished), or with the version record that
  *      holds it when reclamation frees that record (reclaim.ts T6: no snapshot can read the
- *      old root version, so none can reach the block or anything in it), or in direct mode
- *      when the root cell is overwritten (commit.ts commitDirect: no other reader exists).
+ *      old root version, so none can reach the block or anything in it), or when a commit
+ *      that keeps no old versions overwrites the root cell (commit.ts T8: no snapshot can
+ *      read the old value; direct mode: no other reader exists).
  *  B3. Every value a cell of the block holds (REF) and every version record of its chain is
  *      owned by the block alone: blocks are never shared between cells (growth copies them).
  *      Freeing the block frees them; nobody else does once the block is unreachable.

@@ -9,7 +9,7 @@ import type { Allocator, Memory } from './memory.js';
 import {
   classFor,
   L_COUNT,
-  L_DIRECT,
+  L_OLD_IN_LOG,
   L_ENTRIES,
   L_TAG,
   L_VERSION,
@@ -49,7 +49,6 @@ export class CommitLog {
     private readonly mem: Memory,
     private readonly alloc: Allocator,
     slot: number,
-    private readonly direct: () => boolean,
   ) {
     this.stateIndex = slotOffset(slot, S_COMMIT_STATE) >> 2;
     this.logIndex = slotOffset(slot, S_COMMIT_LOG) >> 2;
@@ -88,7 +87,6 @@ export class CommitLog {
     const head = this.block >> 2;
     i32[head + (L_COUNT >> 2)] = n;
     i32[head + (L_TAG >> 2)] = tag;
-    i32[head + (L_DIRECT >> 2)] = this.direct() ? 1 : 0;
     for (let k = 0, at = this.base + (LE_CELL >> 2); k < n; k++, at += LOG_ENTRY_BYTES >> 2) i32[at] = cells[order[k]!]!;
     i32[this.stateIndex] = COMMIT_LOCKING;
   }
@@ -103,7 +101,7 @@ export class CommitLog {
     this.mem.i32[this.base + k * (LOG_ENTRY_BYTES >> 2) + (LE_SEQ >> 2)] = seq;
   }
 
-  /** Step f, versioned: entry `k`'s version record (complete) and the cell's old writer. */
+  /** Step f, old values kept as versions: entry `k`'s version record (complete) and the cell's old writer. */
   setRecord(k: number, record: number, writer: number): void {
     const at = this.base + k * (LOG_ENTRY_BYTES >> 2);
     const i32 = this.mem.i32;
@@ -111,7 +109,12 @@ export class CommitLog {
     i32[at + (LE_WRITER >> 2)] = writer;
   }
 
-  /** Step f, direct: entry `k`'s old value. */
+  /** Step f: where the old values are, 1 in the log (setOld), 0 in version records (setRecord). Read by C3. */
+  setOldInLog(inLog: boolean): void {
+    this.mem.i32[(this.block + L_OLD_IN_LOG) >> 2] = inLog ? 1 : 0;
+  }
+
+  /** Step f, old values not kept as versions (commit.ts T8): entry `k`'s old value. */
   setOld(k: number, writer: number, ref: number, chain: number, version: number, num: number): void {
     const at = this.base + k * (LOG_ENTRY_BYTES >> 2);
     const i32 = this.mem.i32;

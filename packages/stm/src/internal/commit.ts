@@ -3,19 +3,29 @@
  * Every other module that touches commits (transaction.ts begins and reads, reclaim.ts
  * trims, recovery.ts repairs a thread that died here) follows the steps and words below.
  *
- * ## Steps (versioned mode; direct mode is the same without versions, see commitDirect)
- *  a. allocate: one version record per written cell, value blocks for object values, and
- *     the shared commit log sized for the write set. No lock held: a full heap aborts
- *     with nothing written. (W_OWN entries bring a cell block the transaction allocated
- *     before commit; a failed commit frees it with the other unpublished blocks: B2.)
+ * ## Steps (one function, commitUpdate, for every update commit)
+ *  a. allocate value blocks for object values and the shared commit log sized for the
+ *     write set. No lock held: a full heap aborts with nothing written. (W_OWN entries
+ *     bring a cell block the transaction allocated before commit; a failed commit frees it
+ *     with the other unpublished blocks: B2.)
  *  b. log: the written cells, in address order, go into the commit log; state LOCKING.
  *  c. lock the cells in that order (T3, T7), saving each lock word's sequence in the log.
  *  d. wv = ++CLOCK, written into the log at once (C4 reports it).
- *  e. validate the reads (T4); on a conflict unlock unchanged, free, state IDLE.
- *  f. copy each cell's current value into its version record; state PUBLISHING.
- *  g. overwrite each cell with its new value at version wv, linking the record (T5).
- *  h. state UNLOCKING; trim each cell's chain (T6) and unlock it with sequence + 1.
+ *  e. validate the reads (T4); on a conflict unlock unchanged, free, state IDLE. Then decide
+ *     whether the old values are kept as versions (T8); if so, allocate one version record
+ *     per written cell, still locked: a full heap unlocks unchanged and aborts, as a
+ *     conflict does, with nothing written.
+ *  f. save each cell's current value: kept, into its version record; not kept, into the
+ *     log (the records go back unused); then state PUBLISHING.
+ *  g. overwrite each cell with its new value at version wv, linking the record if kept, else
+ *     no chain (T5).
+ *  h. state UNLOCKING; unlock each cell with sequence + 1, trimming its chain first if kept
+ *     (T6). Not kept: after the last unlock, the old values and chains are freed (B2).
  *  i. the slot's LAST_TAG and LAST_VERSION name this commit; state IDLE.
+ *
+ * Direct mode (TxControl.direct: a caller's global lock promises that no other transaction
+ * runs) is the same function with step e skipped and nothing kept: under that promise
+ * validation cannot fail and T8 would find no other snapshot.
  *
  * ## Invariants
  *  T3. Commit locks are taken in ascending cell address and held only for the bounded
@@ -31,6 +41,14 @@
  *      written completely before the cell links them; a linked record never changes,
  *      except that the lock holder may cut its NEXT (T6).
  *  T7. Lock words hold ~slot while locked: the owner of a held lock is always known.
+ *  T8. The old values of a commit are kept as versions only if another slot's published
+ *      snapshot is below wv when looked at after wv was taken (reclaim.ts othersMayRead).
+ *      A reader not seen then stored its snapshot after the look, so (T1) it re-read the
+ *      clock after wv was taken: its snapshot is >= wv, it waits on the locked cells (T2)
+ *      and reads the new values, never an old one. So an old value nobody was seen to need
+ *      is never read again: it can be overwritten in place and freed after the unlocks, as
+ *      in direct mode. On one thread (SequentialQueue's inline tasks, a queue's batch run
+ *      inline while its workers idle, heap.atomically in a script) commits keep no versions.
  *
  * ## A thread that dies inside a commit (worker.terminate, process.exit, AME_FAULT)
  * Its slot's COMMIT_STATE and COMMIT_LOG say how far it got. They are plain stores by the
@@ -45,11 +63,12 @@
  *      is unlocked; the commit did not happen. A gap in the clock (wv taken, never
  *      published) is harmless: T4's shortcut needs wv == S + 1, which a gap only makes
  *      rarer.
- *  C3. PUBLISHING (step g): every logged cell is locked by ~slot (c completed) and has a
- *      complete record (f completed); some cells hold new values. Each is restored from
- *      its record (value, version, chain) and unlocked with sequence + 1, so a reader
- *      that saw the lock word before the commit retries. Nobody read a new value (T5):
- *      rolled back, the commit did not happen.
+ *  C3. PUBLISHING (step g): every logged cell is locked by ~slot (c completed) and its old
+ *      value is saved (f completed: in its record, or in the log when the log says the old
+ *      values are kept there: L_OLD_IN_LOG); some cells hold new values. Each is restored
+ *      (value, version, chain) and unlocked with sequence + 1, so a reader that saw the
+ *      lock word before the commit retries. Nobody read a new value (T5): rolled back, the
+ *      commit did not happen.
  *  C4. UNLOCKING (step h): every cell holds its new value; some may be unlocked already
  *      and read. Rolled forward: the rest are unlocked with sequence + 1. The commit
  *      happened; its tag (the task index a scheduler set) and the wv its log kept are
@@ -92,50 +111,63 @@ import { W_ADD, W_BLOB, W_OWN } from './write-set.js';
 
 const CLOCK_INDEX = H_CLOCK >> 3;
 
-/** Steps a-i for a transaction with writes. Returns false on a conflict. */
+/**
+ * Steps a-i for a transaction with writes, both modes. Returns false on a conflict.
+ * Throws HeapFullError or ClockExhaustedError with nothing published.
+ */
 export function commitUpdate(tx: Transaction): boolean {
-  const writes = tx.writes;
-  const n = writes.count;
-  tx.reclaimer.beforeCommit();
+  const n = tx.writes.count;
+  const direct = tx.direct;
+  if (!direct) tx.reclaimer.beforeCommit();
 
-  // a. Allocate outside the locks, so a full heap aborts cleanly.
+  // a. Allocate what every commit needs outside the locks, so a full heap aborts cleanly.
   const log = tx.log;
   if (tx.records.length < n) tx.growScratch(n);
   try {
     log.reserve(n);
+    storeBlobs(tx, n);
   } catch (error) {
-    tx.abort('none'); // nothing allocated yet (blocks of W_OWN entries go back with the write set)
-    throw error;
-  }
-  try {
-    allocateRecords(tx, n);
-  } catch (error) {
-    freeUnpublished(tx, n, true);
+    freeUnpublished(tx, n, false);
     tx.abort('none');
     throw error;
   }
 
   // b-d. Log, lock, take wv.
-  const wv = lockAndStamp(tx, n, true);
-  // e. Validate (T4).
-  if (wv !== tx.snapshot + 1 && tx.validateReads && !readsCurrentLocked(tx)) {
+  const wv = lockAndStamp(tx, n);
+  // e. Validate (T4), then keep the old values only if a snapshot may read them (T8); their
+  // records are allocated only then, under the locks: a full heap unlocks unchanged.
+  if (!direct && wv !== tx.snapshot + 1 && tx.validateReads && !readsCurrentLocked(tx)) {
     unlockUnchanged(tx, n);
-    freeUnpublished(tx, n, true);
+    freeUnpublished(tx, n, false);
     tx.abort('conflict');
     return false;
   }
+  const keep = !direct && tx.reclaimer.othersMayRead(wv);
+  if (keep) {
+    try {
+      allocateRecords(tx, n);
+    } catch (error) {
+      unlockUnchanged(tx, n);
+      freeUnpublished(tx, n, true);
+      tx.abort('none');
+      throw error;
+    }
+  }
 
-  // f-g. Each current value into its record (the log names the record: C3), then every
-  // cell overwritten at wv, still locked (T5).
-  publish(tx, n, wv, true);
-  // h. Trim (T6) and unlock with a new sequence: the commit becomes visible (C4 from here).
-  const kept = unlockAll(tx, n, true);
+  // f-g. Each current value saved (record or log: C3), then every cell overwritten at wv,
+  // still locked (T5).
+  publish(tx, n, wv, keep);
+  // h. Unlock with a new sequence: the commit becomes visible (C4 from here).
+  const kept = unlockAll(tx, n, keep);
   if (FAULTS) faultPoint('commit-exit', 8);
   // i.
   log.done(tx.tag, wv);
+  // Not kept: what the old values held goes now (B2), after the last unlock so that a
+  // rollback (C3) never points at freed memory.
+  const live = keep ? kept : -freeOldValues(tx, n);
   const f64 = tx.mem.f64;
   const slotF64 = slotOffset(tx.slot, 0) >> 3;
-  f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! += kept;
+  f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! += live;
   f64[slotF64 + (S_COMMITS >> 3)]! += 1;
   tx.committed(wv);
   return true;
@@ -149,37 +181,40 @@ export function commitUpdate(tx: Transaction): boolean {
 // commitUpdate in 100,000 small transactions after one such transaction; 0 with the loops
 // apart: test/commit-path-stays-optimised.test.ts).
 
-/** Step a: one version record per written cell, value blocks for encoded values. */
+/** Step e, old values kept (T8): one version record per written cell. */
 function allocateRecords(tx: Transaction, n: number): void {
-  const writes = tx.writes;
   const records = tx.records;
   let e = 0;
   try {
-    for (; e < n; e++) {
-      records[e] = tx.alloc.alloc(VERSION_CLASS);
-      if (writes.kinds[e] === W_BLOB) writes.refs[e] = tx.alloc.storeValue(writes.blobs[e]!);
-    }
+    for (; e < n; e++) records[e] = tx.alloc.alloc(VERSION_CLASS);
   } catch (error) {
     records.fill(0, e, n); // freeUnpublished frees only what was allocated
     throw error;
   }
 }
 
+/** Step a: value blocks for encoded values. */
+function storeBlobs(tx: Transaction, n: number): void {
+  const writes = tx.writes;
+  for (let e = 0; e < n; e++) if (writes.kinds[e] === W_BLOB) writes.refs[e] = tx.alloc.storeValue(writes.blobs[e]!);
+}
+
 /**
- * Steps f-g, both modes: each cell's old value saved (versioned: into its version record;
- * direct: into the log), state PUBLISHING, every cell overwritten at wv, state UNLOCKING.
+ * Steps f-g: each cell's old value saved (kept: into its version record; not kept: into the
+ * log), state PUBLISHING, every cell overwritten at wv, state UNLOCKING.
  */
-function publish(tx: Transaction, n: number, wv: number, versioned: boolean): void {
-  if (versioned) copyIntoRecords(tx, n);
+function publish(tx: Transaction, n: number, wv: number, keep: boolean): void {
+  if (keep) copyIntoRecords(tx, n);
   else copyIntoLog(tx, n);
+  tx.log.setOldInLog(!keep); // C3 reads it from PUBLISHING on
   tx.log.setState(COMMIT_PUBLISHING);
   if (FAULTS) faultPoint('commit-exit', 4);
-  publishValues(tx, n, wv, versioned);
+  publishValues(tx, n, wv, keep);
   tx.log.setState(COMMIT_UNLOCKING);
   if (FAULTS) faultPoint('commit-exit', 6);
 }
 
-/** Step f, versioned: each cell's current value into its version record; the log names the record (C3). */
+/** Step f, kept: each cell's current value into its version record; the log names the record (C3). */
 function copyIntoRecords(tx: Transaction, n: number): void {
   const { writes, records, order, log } = tx;
   const i32 = tx.mem.i32;
@@ -199,10 +234,10 @@ function copyIntoRecords(tx: Transaction, n: number): void {
 }
 
 /**
- * Step g, both modes: every locked cell gets its new value at version wv (T5: none is
- * unlocked yet). Versioned, the cell links its version record; direct, it keeps no chain.
+ * Step g: every locked cell gets its new value at version wv (T5: none is unlocked yet).
+ * Kept, the cell links its version record; not kept, it has no chain.
  */
-function publishValues(tx: Transaction, n: number, wv: number, versioned: boolean): void {
+function publishValues(tx: Transaction, n: number, wv: number, keep: boolean): void {
   const { writes, records, order } = tx;
   const i32 = tx.mem.i32;
   const f64 = tx.mem.f64;
@@ -221,73 +256,31 @@ function publishValues(tx: Transaction, n: number, wv: number, versioned: boolea
       i32[ci + (C_REF >> 2)] = 0;
     }
     f64[cf + (C_VERSION >> 3)] = wv;
-    i32[ci + (C_CHAIN >> 2)] = versioned ? records[ent]! : 0;
+    i32[ci + (C_CHAIN >> 2)] = keep ? records[ent]! : 0;
     i32[ci + (C_WRITER >> 2)] = tag;
     if (FAULTS && k === 0) faultPoint('commit-exit', 5);
   }
 }
 
 /**
- * Step h, both modes: unlocks each cell with sequence + 1 (T5: the commit becomes visible);
- * versioned, it first trims the cell's chain while still holding its lock (T6). Returns the
- * versions kept (0 in direct mode).
+ * Step h: unlocks each cell with sequence + 1 (T5: the commit becomes visible); kept, it
+ * first trims the cell's chain while still holding its lock (T6). Returns the versions
+ * kept (0 when not kept).
  */
-function unlockAll(tx: Transaction, n: number, versioned: boolean): number {
+function unlockAll(tx: Transaction, n: number, keep: boolean): number {
   const { writes, records, order, seqs } = tx;
   const i32 = tx.mem.i32;
   let kept = 0;
   for (let k = 0; k < n; k++) {
     const ent = order[k]!;
-    if (versioned) kept += 1 - tx.reclaimer.trim(records[ent]!);
+    if (keep) kept += 1 - tx.reclaimer.trim(records[ent]!);
     Atomics.store(i32, writes.cells[ent]! >> 2, (seqs[ent]! + 1) & 0x7fffffff); // T5: publish; unlock (T3)
     if (FAULTS && k === 0) faultPoint('commit-exit', 7);
   }
   return kept;
 }
 
-/**
- * Direct mode (callers guarantee no other transaction runs at once: a global lock): the
- * same steps without versions. The cell's old value goes into the log (not a record) in
- * step f, so C3 restores it from there; old blocks and chains are freed only after the
- * last unlock, so a rollback never points at freed memory.
- */
-export function commitDirect(tx: Transaction): boolean {
-  const n = tx.writes.count;
-  const log = tx.log;
-  if (tx.order.length < n) tx.growScratch(n);
-  // a. Encode and allocate before locking: a full heap writes nothing.
-  try {
-    log.reserve(n);
-    storeBlobs(tx, n);
-  } catch (error) {
-    freeUnpublished(tx, n, false);
-    tx.abort('none');
-    throw error;
-  }
-  // b-d.
-  const wv = lockAndStamp(tx, n, false);
-  // f-g. The old values into the log, then every cell overwritten at wv, still locked (T5).
-  publish(tx, n, wv, false);
-  // h. Unlock, then free what the old values held (no reader may see them: direct mode).
-  unlockAll(tx, n, false);
-  if (FAULTS) faultPoint('commit-exit', 8);
-  log.done(tx.tag, wv);
-  const freed = freeOldValues(tx, n);
-  const f64 = tx.mem.f64;
-  const slotF64 = slotOffset(tx.slot, 0) >> 3;
-  f64[slotF64 + (S_LIVE_VERSIONS >> 3)]! -= freed;
-  f64[slotF64 + (S_COMMITS >> 3)]! += 1;
-  tx.committed(wv);
-  return true;
-}
-
-/** Step a, direct: value blocks for encoded values. */
-function storeBlobs(tx: Transaction, n: number): void {
-  const writes = tx.writes;
-  for (let e = 0; e < n; e++) if (writes.kinds[e] === W_BLOB) writes.refs[e] = tx.alloc.storeValue(writes.blobs[e]!);
-}
-
-/** Step f, direct: each cell's old value into the log (C3 restores it from there). */
+/** Step f, not kept: each cell's old value into the log (C3 restores it from there). */
 function copyIntoLog(tx: Transaction, n: number): void {
   const { writes, order, log } = tx;
   const i32 = tx.mem.i32;
@@ -305,7 +298,7 @@ function copyIntoLog(tx: Transaction, n: number): void {
   }
 }
 
-/** After step h, direct: frees the value blocks and version chains the old values held (B2). Returns the records freed. */
+/** After step h, not kept: frees the value blocks and version chains the old values held (B2). Returns the records freed. */
 function freeOldValues(tx: Transaction, n: number): number {
   const { writes, order, log } = tx;
   let freed = 0;
@@ -319,11 +312,11 @@ function freeOldValues(tx: Transaction, n: number): number {
 }
 
 /**
- * Steps b-d, shared by both modes: log the cells in lock order (C2 needs them before the
- * first lock), lock them in that order (T3, T7), take wv. Throws ClockExhaustedError with
- * everything unlocked and freed.
+ * Steps b-d: log the cells in lock order (C2 needs them before the first lock), lock them
+ * in that order (T3, T7), take wv. Throws ClockExhaustedError with everything unlocked and
+ * freed.
  */
-function lockAndStamp(tx: Transaction, n: number, versioned: boolean): number {
+function lockAndStamp(tx: Transaction, n: number): number {
   const writes = tx.writes;
   const order = tx.order;
   const seqs = tx.seqs;
@@ -337,7 +330,7 @@ function lockAndStamp(tx: Transaction, n: number, versioned: boolean): number {
   if (FAULTS) faultPoint('commit-exit', 3);
   if (wv > Number.MAX_SAFE_INTEGER) {
     unlockUnchanged(tx, n);
-    freeUnpublished(tx, n, versioned);
+    freeUnpublished(tx, n, false);
     tx.abort('none');
     throw new ClockExhaustedError(wv - 1);
   }
@@ -395,12 +388,15 @@ function unlockUnchanged(tx: Transaction, n: number): void {
   tx.log.setState(COMMIT_IDLE);
 }
 
-/** Returns this commit's unpublished records (versioned mode) and blocks to the free lists. */
-function freeUnpublished(tx: Transaction, n: number, versioned: boolean): void {
+/**
+ * Returns this commit's unpublished blocks to the free lists, and its version records if
+ * `withRecords` (allocateRecords left 0 where it did not get one).
+ */
+function freeUnpublished(tx: Transaction, n: number, withRecords: boolean): void {
   const writes = tx.writes;
   const records = tx.records;
   for (let e = 0; e < n; e++) {
-    if (versioned && records[e] !== 0) {
+    if (withRecords && records[e] !== 0) {
       tx.alloc.free(records[e]!, VERSION_CLASS);
       records[e] = 0;
     }

@@ -164,7 +164,8 @@ export const NO_SNAPSHOT = -1n;
 // Commit log.
 export const L_COUNT = 4;
 export const L_TAG = 8;
-export const L_DIRECT = 12;
+/** 1 when the commit's old values are in its log entries, 0 when in version records (commit.ts T8, C3). */
+export const L_OLD_IN_LOG = 12;
 export const L_VERSION = 16;
 export const L_ENTRIES = 24;
 export const LOG_ENTRY_BYTES = 40;

@@ -11,6 +11,8 @@
  *      kept and every older one freed. A reader with S >= B stops at or before that
  *      version, so it never touches freed memory. Only the holder of a cell's lock trims
  *      its chain.
+ *  T8. (with commit.ts) A commit keeps its old values as versions only if another slot's
+ *      snapshot, looked at after its wv was taken, is below wv (othersMayRead).
  */
 import { freeRecords } from './cell-block.js';
 import type { Allocator, Memory } from './memory.js';
@@ -20,15 +22,24 @@ import { H_CLOCK, H_SLOT_HIGH, NO_SNAPSHOT, R_NEXT, R_VERSION, S_SNAPSHOT, slotO
 const BOUND_REFRESH_EVERY = 64;
 /** Versions above the bound a trim may find before it asks for a fresh bound. */
 const STALE_CHAIN = 4;
+/**
+ * Commits that keep their versions without looking (T8) after a look found another
+ * snapshot: while other threads run transactions, most looks would find one.
+ */
+const KEEP_WITHOUT_LOOKING = 256;
 
 export class Reclaimer {
   /** B: no active snapshot is older (T6). Old bounds stay valid: snapshots only grow. */
   private bound = 0;
   private commitsSinceBound = BOUND_REFRESH_EVERY;
+  /** Commits left that keep their versions without looking (T8). */
+  private keepBlindly = 0;
 
   constructor(
     private readonly mem: Memory,
     private readonly alloc: Allocator,
+    /** This thread's slot: its own snapshot ends with the commit, it reads nothing older. */
+    private readonly slot: number,
   ) {}
 
   /** Called once per update commit, before its locks: refreshes the bound now and then. */
@@ -60,6 +71,30 @@ export class Reclaimer {
   /** Frees the version records from `record` on (already unreachable) and their values (B2). */
   freeChain(record: number): number {
     return freeRecords(this.mem, this.alloc, record);
+  }
+
+  /**
+   * T8: true if the old values of a commit at version `wv` must be kept as versions, that
+   * is if another slot published a snapshot below wv. Call after wv is taken (commit.ts
+   * step e): a snapshot published after this look is >= wv (T1). Answering true is always
+   * safe, so after finding one the next KEEP_WITHOUT_LOOKING commits answer true unlooked.
+   */
+  othersMayRead(wv: number): boolean {
+    if (this.keepBlindly > 0) {
+      this.keepBlindly--;
+      return true;
+    }
+    const big = this.mem.big;
+    const high = Atomics.load(this.mem.i32, H_SLOT_HIGH >> 2);
+    for (let s = 0; s < high; s++) {
+      if (s === this.slot) continue;
+      const snap = Atomics.load(big, slotOffset(s, S_SNAPSHOT) >> 3);
+      if (snap !== NO_SNAPSHOT && Number(snap) < wv) {
+        this.keepBlindly = KEEP_WITHOUT_LOOKING;
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

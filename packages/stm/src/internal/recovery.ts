@@ -16,7 +16,7 @@ import {
   H_DIR_LOCK,
   H_SLOT_HIGH,
   L_COUNT,
-  L_DIRECT,
+  L_OLD_IN_LOG,
   L_ENTRIES,
   L_TAG,
   L_VERSION,
@@ -97,7 +97,7 @@ export function recoverSlot(mem: Memory, slot: number): SlotRecovery {
   if (state !== COMMIT_IDLE && block !== 0) {
     mem.ensure(block + L_ENTRIES);
     const n = i32[(block + L_COUNT) >> 2]!;
-    const direct = i32[(block + L_DIRECT) >> 2] === 1;
+    const oldInLog = i32[(block + L_OLD_IN_LOG) >> 2] === 1;
     mem.ensure(block + L_ENTRIES + n * LOG_ENTRY_BYTES);
     result.tag = i32[(block + L_TAG) >> 2]!;
     for (let k = 0; k < n; k++) {
@@ -110,7 +110,7 @@ export function recoverSlot(mem: Memory, slot: number): SlotRecovery {
         // C2: unchanged, and a reader that saw `seq` before may keep what it read.
         Atomics.store(i32, li, seq);
       } else {
-        if (state === COMMIT_PUBLISHING) restore(mem, cell, at, direct); // C3
+        if (state === COMMIT_PUBLISHING) restore(mem, cell, at, oldInLog); // C3
         Atomics.store(i32, li, (seq + 1) & 0x7fffffff); // C3/C4: readers of the old sequence retry
       }
       result.unlocked++;
@@ -142,13 +142,13 @@ export function recoverSlot(mem: Memory, slot: number): SlotRecovery {
   return result;
 }
 
-/** C3: puts the cell's value before the commit back (from its record, or the log in direct mode). */
-function restore(mem: Memory, cell: number, entry: number, direct: boolean): void {
+/** C3: puts the cell's value before the commit back (from its record, or from the log: commit.ts T8). */
+function restore(mem: Memory, cell: number, entry: number, oldInLog: boolean): void {
   const i32 = mem.i32;
   const f64 = mem.f64;
   const ci = cell >> 2;
   const cf = cell >> 3;
-  if (direct) {
+  if (oldInLog) {
     i32[ci + (C_REF >> 2)] = i32[(entry + LE_REF) >> 2]!;
     i32[ci + (C_CHAIN >> 2)] = i32[(entry + LE_CHAIN) >> 2]!;
     f64[cf + (C_VERSION >> 3)] = f64[(entry + LE_VERSION) >> 3]!;

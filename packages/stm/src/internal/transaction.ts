@@ -15,7 +15,8 @@
  *     address goes into the read set. Writes go into the write set, never to memory.
  *  3. commit, read-only: nothing to check; a snapshot is consistent by construction, so
  *     read-only transactions never abort.
- *  4. commit, update: commit.ts (allocate, log, lock, take wv, validate, publish, unlock).
+ *  4. commit, update: commit.ts (allocate, log, lock, take wv, validate, publish, unlock);
+ *     the old values are kept as versions only while another snapshot may read them (T8).
  *
  * Invariants (T3-T7 are stated where they apply: commit.ts, reclaim.ts):
  *  T1. A slot's SNAPSHOT is stored before the transaction reads anything, and the clock is
@@ -34,7 +35,7 @@
  */
 import { AmeError } from '../errors.js';
 import { Backoff } from './backoff.js';
-import { commitDirect, commitUpdate } from './commit.js';
+import { commitUpdate } from './commit.js';
 import { CommitLog } from './commit-log.js';
 import { type History, keepHistory } from './history.js';
 import {
@@ -115,10 +116,10 @@ export class Transaction {
 
   /**
    * Direct mode, for callers that guarantee no other transaction runs at the same time (a
-   * global lock, as GilQueue holds): commits overwrite values in place, keep no old
-   * versions and skip validation. A reader that breaks that guarantee gets an
-   * StmInvariantError, never a silently wrong value (no version older than the last
-   * commit is kept).
+   * global lock, as GilQueue holds): commits skip validation and the look for other
+   * snapshots (commit.ts T8), overwriting values in place. A reader that breaks that
+   * guarantee gets an StmInvariantError, never a silently wrong value (no version older
+   * than the last commit is kept).
    */
   direct = false;
 
@@ -143,8 +144,8 @@ export class Transaction {
   ) {
     this.mine = ~slot;
     this.snapIndex = slotOffset(slot, S_SNAPSHOT) >> 3;
-    this.reclaimer = new Reclaimer(mem, alloc);
-    this.log = new CommitLog(mem, alloc, slot, () => this.direct);
+    this.reclaimer = new Reclaimer(mem, alloc, slot);
+    this.log = new CommitLog(mem, alloc, slot);
   }
 
   /** Step 1: takes a snapshot and publishes it (T1). */
@@ -330,7 +331,7 @@ export class Transaction {
       this.end();
       return true;
     }
-    return this.direct ? commitDirect(this) : commitUpdate(this);
+    return commitUpdate(this);
   }
 
   /** The end of a successful update commit at version `wv` (commit.ts). */
