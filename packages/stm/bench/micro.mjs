@@ -98,7 +98,7 @@ const rows = [
   ['write + its share of a 1024-cell commit', bulkWrite, ''],
   ['empty transaction', emptyTx, ''],
   ['small tx: 2 reads, 2 writes, commit', smallTx, ''],
-  ['  of which begin + commit (derived)', commitOnly, '<= 300'],
+  ['  of which begin + commit (derived)', commitOnly, '<= 250'],
   ['plain Map get (1024 string keys)', plainMapGet, ''],
   ['tx TMap.get (1024 string keys)', mapGet, '<= 80'],
   ['tx TMap.set (1024 string keys, numbers)', mapSet, '<= 150'],
