@@ -47,8 +47,9 @@
  *      clock after wv was taken: its snapshot is >= wv, it waits on the locked cells (T2)
  *      and reads the new values, never an old one. So an old value nobody was seen to need
  *      is never read again: it can be overwritten in place and freed after the unlocks, as
- *      in direct mode. On one thread (SequentialQueue's inline tasks, a queue's batch run
- *      inline while its workers idle, heap.atomically in a script) commits keep no versions.
+ *      in direct mode. On one thread (a queue's batch run inline while its workers idle,
+ *      heap.atomically in a script) commits keep no versions; SequentialQueue and GilQueue
+ *      commit in direct mode, under their lock.
  *
  * ## A thread that dies inside a commit (worker.terminate, process.exit, AME_FAULT)
  * Its slot's COMMIT_STATE and COMMIT_LOG say how far it got. They are plain stores by the
