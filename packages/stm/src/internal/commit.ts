@@ -16,7 +16,7 @@
  *     per written cell, still locked: a full heap unlocks unchanged and aborts, as a
  *     conflict does, with nothing written.
  *  f. save each cell's current value: kept, into its version record; not kept, into the
- *     log (the records go back unused); then state PUBLISHING.
+ *     log; then state PUBLISHING.
  *  g. overwrite each cell with its new value at version wv, linking the record if kept, else
  *     no chain (T5).
  *  h. state UNLOCKING; unlock each cell with sequence + 1, trimming its chain first if kept

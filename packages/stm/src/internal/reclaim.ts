@@ -84,17 +84,9 @@ export class Reclaimer {
       this.keepBlindly--;
       return true;
     }
-    const big = this.mem.big;
-    const high = Atomics.load(this.mem.i32, H_SLOT_HIGH >> 2);
-    for (let s = 0; s < high; s++) {
-      if (s === this.slot) continue;
-      const snap = Atomics.load(big, slotOffset(s, S_SNAPSHOT) >> 3);
-      if (snap !== NO_SNAPSHOT && Number(snap) < wv) {
-        this.keepBlindly = KEEP_WITHOUT_LOOKING;
-        return true;
-      }
-    }
-    return false;
+    if (this.oldestSnapshot(wv, this.slot) === wv) return false;
+    this.keepBlindly = KEEP_WITHOUT_LOOKING;
+    return true;
   }
 
   /**
@@ -103,17 +95,19 @@ export class Reclaimer {
    * so its snapshot is >= the CLOCK read here.
    */
   private refreshBound(): void {
+    this.bound = this.oldestSnapshot(Number(Atomics.load(this.mem.big, H_CLOCK >> 3)), -1);
+    this.commitsSinceBound = 0;
+  }
+
+  /** The oldest snapshot published by a slot other than `skip`, or `limit` if none is older. */
+  private oldestSnapshot(limit: number, skip: number): number {
     const big = this.mem.big;
-    let min = Number(Atomics.load(big, H_CLOCK >> 3));
+    let min = limit;
     const high = Atomics.load(this.mem.i32, H_SLOT_HIGH >> 2);
     for (let s = 0; s < high; s++) {
       const snap = Atomics.load(big, slotOffset(s, S_SNAPSHOT) >> 3);
-      if (snap !== NO_SNAPSHOT) {
-        const v = Number(snap);
-        if (v < min) min = v;
-      }
+      if (s !== skip && snap !== NO_SNAPSHOT && Number(snap) < min) min = Number(snap);
     }
-    this.bound = min;
-    this.commitsSinceBound = 0;
+    return min;
   }
 }
