@@ -323,7 +323,8 @@ export abstract class PooledQueue extends BaseQueue {
       cpu0 = cpu;
       ran0 = ran;
       big = meanMs * 1000 >= PARALLEL_MIN_TASK_US && this.batch.unclaimed() * meanMs >= PARALLEL_MIN_WORK_MS ? big + 1 : 0;
-      if (big < CONFIRMATIONS) return false;
+      // PolicyMemory M5: tasks of a size the workers have run need one window, not CONFIRMATIONS.
+      if (big < (this.memory.knows(meanMs) ? 1 : CONFIRMATIONS)) return false;
       sampledMs = (now - sampleWall) / (ran - sampleRan);
       if (this.memory.keepInline(sampledMs)) {
         held = true; // the workers lost on tasks of this size lately

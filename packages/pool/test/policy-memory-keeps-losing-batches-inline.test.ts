@@ -104,3 +104,28 @@ describe('tasks the workers win', () => {
     expect(placements(30, bank)).toBe(once(30));
   });
 });
+
+describe('the sample of a batch (M5)', () => {
+  // Bank transfers, ~15 µs per task inline and on each of 2 workers.
+  const bank: Workload = { sampleMs: 0.015, inlineMs: 0.015, workersMs: () => 0.0085 };
+
+  test('needs all its windows until the workers have run a measured batch of these tasks', () => {
+    const memory = new PolicyMemory();
+    expect(memory.knows(bank.sampleMs)).toBe(false); // a new queue knows nothing
+    placements(1, bank, memory); // the workers' cold batch: not measured (M2)
+    expect(memory.knows(bank.sampleMs)).toBe(false);
+    placements(1, bank, memory);
+    expect(memory.knows(bank.sampleMs)).toBe(true);
+  });
+
+  test('needs all its windows again for tasks of another size', () => {
+    const memory = new PolicyMemory();
+    placements(3, bank, memory);
+    expect(memory.knows(bank.sampleMs * 3)).toBe(true); // within SAME_SIZE
+    expect(memory.knows(bank.sampleMs * 5)).toBe(false);
+    expect(memory.knows(bank.sampleMs / 5)).toBe(false);
+    // The bigger tasks run: the memory starts afresh for them (M1), and knows nothing yet.
+    expect(memory.keepInline(bank.sampleMs * 5)).toBe(false);
+    expect(memory.knows(bank.sampleMs * 5)).toBe(false);
+  });
+});
