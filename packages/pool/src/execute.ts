@@ -16,6 +16,7 @@ import type { Heap, TxControl } from '@ame/stm';
 import { TaskContextImpl } from './context.js';
 import { rebuildError, serializeError, type SerializedError } from './errors.js';
 import { Attempt } from './internal/attempt.js';
+import { anyArray } from './internal/arrays.js';
 import type { TaskLoader } from './loader.js';
 import type { TaskHistory } from './report.js';
 import { FAILED, MAIN_OWNER, R_ENCODED, R_NUMBER, STOP, type SharedBatch } from './shared-batch.js';
@@ -129,7 +130,7 @@ export class BatchEnv {
   /** The running task: index, function (or why it could not be loaded), arguments. */
   index = -1;
   fn: TaskFunction | Error = noTask;
-  readonly args: unknown[] = [];
+  readonly args: unknown[] = anyArray();
   private taskId = -1;
   /** The last attempt's outcome: a result kind and its number or encoding, or the error thrown. */
   private readonly result = new Attempt();

@@ -1,4 +1,5 @@
 import { TaskLoadError } from './errors.js';
+import { anyArray } from './internal/arrays.js';
 import { importModule } from './internal/import-module.js';
 import type { TaskFunction, TaskRef } from './task-ref.js';
 
@@ -12,7 +13,7 @@ export class TaskLoader {
   /** Exported functions of loaded modules, to turn `ctx.add(fn)` into a reference. */
   private readonly refs = new Map<unknown, TaskRef>();
   /** Task id -> function, filled by load(). */
-  private readonly ids: (TaskFunction | undefined)[] = [];
+  private readonly ids: (TaskFunction | undefined)[] = anyArray();
 
   /** The function of task id `id` if load() resolved it in this thread. */
   byId(id: number): TaskFunction | undefined {

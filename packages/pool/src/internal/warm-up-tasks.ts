@@ -88,3 +88,28 @@ export function args5(ctx: TaskContext, a: number, b: number, c: number, d: numb
 export function args6(ctx: TaskContext, a: number, b: number, c: number, d: number, e: number, f: string): number {
   return args5(ctx, a, b, c, d, e) ? f.length : a;
 }
+
+/**
+ * Five task functions of their own (five function literals, not one made five times: V8
+ * keys call feedback by function), each given 0 to 6 arguments by the warm-up: every call
+ * site in callWith then has seen more targets than V8 inlines (megamorphic), and the
+ * user's task function, a new target there, costs a call instead of a deoptimisation of
+ * the whole task path in the user's first batch (a "wrong call target" deopt, and 20-50 ms
+ * of recompiling the strategy's run on a background thread while that batch runs).
+ */
+export function any0(ctx: TaskContext, ...args: unknown[]): number {
+  return ctx.heap.tarray('cells').get(args.length);
+}
+export function any1(_ctx: TaskContext, ...args: unknown[]): number {
+  return args.length + 0.5;
+}
+export function any2(_ctx: TaskContext, ...args: unknown[]): boolean {
+  return args.length % 2 === 0;
+}
+export function any3(_ctx: TaskContext, ...args: unknown[]): string {
+  return `a${args.length}`;
+}
+export function any4(ctx: TaskContext, ...args: unknown[]): null {
+  ctx.heap.tarray('cells').set(args.length, args.length + 0.25);
+  return null;
+}

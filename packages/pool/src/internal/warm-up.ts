@@ -9,7 +9,7 @@
 import { Heap, type HeapHandle } from '@ame/stm';
 import { BatchEnv, runBatch, type Strategy } from '../execute.js';
 import { TaskLoader } from '../loader.js';
-import { MAIN_OWNER, SharedBatch } from '../shared-batch.js';
+import { MAIN_OWNER, SharedBatch, WAITERS } from '../shared-batch.js';
 import { setOtherHandle } from './warm-up-tasks.js';
 
 const WARM_UP_TASKS = 4000;
@@ -56,55 +56,93 @@ export interface WarmUpSummary {
   failures: number;
 }
 
-/** Runs the warm-up on `shared` (attached here) or on a heap of its own. */
+/** Arguments of 0 to 6 values for the `any` tasks (warm-up-tasks.ts): one list per count. */
+const ANY_ARGS: readonly unknown[][] = [
+  [],
+  [1],
+  [2, 'b'],
+  [3, 0.5, true],
+  [4, null, 'd', 2],
+  [5, 1, 2, 3, 4],
+  [6, 'f', 1.5, 2, 3, false],
+];
+const ANY_TASKS = 5;
+/** Tasks of the last round, on a heap and batch of their own. */
+const FRESH_TASKS = 400;
+
+/**
+ * Runs the warm-up on `shared` (attached here) or on a heap of its own: a round unordered
+ * and a round ordered, then a short round on a new heap and batch. V8 gives a function type
+ * feedback only after its first calls, so a path that a thread takes only at the first use of
+ * a heap or a batch (the first commit growing the slot's commit log, the first lookup of a
+ * name) had none, and deoptimised the commit in the user's first batch; the last round takes
+ * those paths again, with feedback.
+ */
 export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared?: HeapHandle): Promise<WarmUpSummary> {
   const summary: WarmUpSummary = { tasks: 0, conflicts: 0, failures: 0 };
+  const loader = new TaskLoader();
   const heap = shared ? Heap.attach(shared) : createWarmUpHeap(1);
+  const other = Heap.attach(heap.handle);
+  setOtherHandle(other);
+  for (const ordered of [false, true]) await round(createStrategy, heap, ordered, WARM_UP_TASKS / 2, loader, summary);
+  setOtherHandle(undefined);
+  other.detach();
+  heap.detach();
+  const fresh = createWarmUpHeap(1);
+  await round(createStrategy, fresh, false, FRESH_TASKS, loader, summary);
+  fresh.detach();
+  return summary;
+}
+
+/** One warm-up batch of `tasks` tasks on `heap`, in a batch of its own. */
+async function round(
+  createStrategy: (env: BatchEnv) => Strategy,
+  heap: Heap,
+  ordered: boolean,
+  tasks: number,
+  loader: TaskLoader,
+  summary: WarmUpSummary,
+): Promise<void> {
   const batch = SharedBatch.create();
   batch.setWorkers(0); // only MAIN_OWNER runs the warm-up
   batch.reset(1);
-  const loader = new TaskLoader();
-  const touch = { module: MODULE, name: 'touch' };
-  const note = { module: MODULE, name: 'note' };
-  const interfere = { module: MODULE, name: 'interfere' };
-  const byArgs = BY_ARGS.map(([name]) => ({ module: MODULE, name }));
-  const other = Heap.attach(heap.handle);
-  setOtherHandle(other);
+  const id = (name: string): number => batch.taskIdOf({ module: MODULE, name }, MAIN_OWNER);
+  const touchId = id('touch');
+  const noteId = id('note');
+  const interfereId = id('interfere');
+  const byArgsIds = BY_ARGS.map(([name]) => id(name));
+  const anyIds = Array.from({ length: ANY_TASKS }, (_, k) => id(`any${k}`));
+  for (let i = 0; i < tasks; i++) {
+    const kind = i % 8;
+    if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
+    else if (kind === 5) batch.append(interfereId, [i, i % CELLS, (i * 5 + 1) % CELLS, i % 32 === 5], MAIN_OWNER, false);
+    else if (kind === 6) {
+      const n = (i >> 3) % BY_ARGS.length;
+      batch.append(byArgsIds[n]!, BY_ARGS[n]![1], MAIN_OWNER, false);
+    } else if (kind === 4) {
+      const n = i >> 3;
+      batch.append(anyIds[n % ANY_TASKS]!, ANY_ARGS[n % ANY_ARGS.length]!, MAIN_OWNER, false);
+    } else batch.append(touchId, [i, i % CELLS, (i * 7) % CELLS], MAIN_OWNER, false);
+  }
+  batch.publishStaged();
+  // A pretend sleeper (nobody waits on this private batch): every finish() then takes
+  // wake()'s notify path, as in a real batch while another thread sleeps, not only in
+  // the user's first batch, where reaching it unprepared deoptimised the task path.
+  Atomics.store(batch.control, WAITERS, 1);
   const options = {
     batch: 1,
-    ordered: false,
+    ordered,
     seed: 0,
     onError: 'continue' as const,
     maxAttempts: 16,
     recordHistory: false,
     dropChildren: false,
   };
-  for (const ordered of [false, true]) {
-    const touchId = batch.taskIdOf(touch, MAIN_OWNER);
-    const noteId = batch.taskIdOf(note, MAIN_OWNER);
-    const interfereId = batch.taskIdOf(interfere, MAIN_OWNER);
-    const byArgsIds = byArgs.map((ref) => batch.taskIdOf(ref, MAIN_OWNER));
-    for (let i = 0; i < WARM_UP_TASKS / 2; i++) {
-      const kind = i % 8;
-      if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
-      else if (kind === 5) batch.append(interfereId, [i, i % CELLS, (i * 5 + 1) % CELLS, i % 32 === 5], MAIN_OWNER, false);
-      else if (kind === 6) {
-        const n = (i >> 3) % BY_ARGS.length;
-        batch.append(byArgsIds[n]!, BY_ARGS[n]![1], MAIN_OWNER, false);
-      } else batch.append(touchId, [i, i % CELLS, (i * 7) % CELLS], MAIN_OWNER, false);
-    }
-    batch.publishStaged();
-    const env = new BatchEnv(heap, batch, { ...options, ordered }, MAIN_OWNER);
-    const output = await runBatch(env, createStrategy(env), loader);
-    summary.tasks += output.ran;
-    summary.conflicts += output.conflicts.reduce((sum, [, , , count]) => sum + count, 0);
-    summary.failures += output.failures.length;
-    batch.reset(1);
-  }
-  setOtherHandle(undefined);
-  other.detach();
-  heap.detach();
-  return summary;
+  const env = new BatchEnv(heap, batch, options, MAIN_OWNER);
+  const output = await runBatch(env, createStrategy(env), loader);
+  summary.tasks += output.ran;
+  summary.conflicts += output.conflicts.reduce((sum, [, , , count]) => sum + count, 0);
+  summary.failures += output.failures.length;
 }
 
 const warmed = new Map<unknown, Promise<void>>();
