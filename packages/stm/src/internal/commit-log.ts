@@ -5,6 +5,7 @@
  * Written only by the slot's owner with plain stores; read by another thread only after
  * the owner's thread has exited. Costs a few plain stores per written cell.
  */
+import { HeapFullError } from '../errors.js';
 import type { Allocator, Memory } from './memory.js';
 import {
   classFor,
@@ -35,6 +36,9 @@ export const COMMIT_LOCKING = 1;
 export const COMMIT_PUBLISHING = 2;
 export const COMMIT_UNLOCKING = 3;
 
+/** Entries of the block a log gets when its thread attaches. */
+const FIRST_ENTRIES = 64;
+
 export class CommitLog {
   /** Byte offset of the log block, 0 before the first update commit. */
   private block = 0;
@@ -53,12 +57,21 @@ export class CommitLog {
     this.stateIndex = slotOffset(slot, S_COMMIT_STATE) >> 2;
     this.logIndex = slotOffset(slot, S_COMMIT_LOG) >> 2;
     this.lastVersionIndex = slotOffset(slot, S_LAST_VERSION) >> 3;
+    // The first block now, when the thread attaches, not at its first commit: a commit path
+    // V8 had optimised on another heap (a worker's warm-up) took the growth branch below at
+    // the first commit on each new heap, with no type feedback for it, and deoptimised in the
+    // user's first batch. A heap too full for it leaves the growth to the first commit.
+    try {
+      this.reserve(FIRST_ENTRIES);
+    } catch (error) {
+      if (!(error instanceof HeapFullError)) throw error;
+    }
   }
 
   /** Makes room for `n` entries (step a: may throw HeapFullError, nothing locked yet). */
   reserve(n: number): void {
     if (n <= this.capacity) return;
-    const capacity = Math.max(64, n, this.capacity * 2);
+    const capacity = Math.max(FIRST_ENTRIES, n, this.capacity * 2);
     const bytes = L_ENTRIES + capacity * LOG_ENTRY_BYTES;
     const cls = classFor(bytes);
     const block = this.alloc.alloc(cls);
