@@ -40,7 +40,7 @@ export const COMMIT_UNLOCKING = 3;
 const FIRST_ENTRIES = 64;
 
 export class CommitLog {
-  /** Byte offset of the log block, 0 before the first update commit. */
+  /** Byte offset of the log block, 0 while none (a heap too full for it at attach). */
   private block = 0;
   private capacity = 0;
   /** i32 index of the first entry. */
