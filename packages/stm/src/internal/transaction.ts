@@ -382,6 +382,14 @@ export class Transaction {
    */
   extend(): boolean {
     const big = this.mem.big;
+    // The clock has not moved since the snapshot: no commit took a version above it (T4:
+    // wv is taken before any cell is written), so every read is current and the snapshot
+    // is already now. A task run alone at its turn (an ordered batch on one thread) ends here.
+    const now = Atomics.load(big, CLOCK_INDEX);
+    if (Number(now) === this.snapshot) {
+      this.serialPoint = this.snapshot + 0.5;
+      return true;
+    }
     let clock: bigint;
     for (;;) {
       clock = Atomics.load(big, CLOCK_INDEX);
