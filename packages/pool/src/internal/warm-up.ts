@@ -68,7 +68,7 @@ const ANY_ARGS: readonly unknown[][] = [
 ];
 const ANY_TASKS = 5;
 /** Tasks of the last round, on a heap and batch of their own. */
-const FRESH_TASKS = 400;
+const FRESH_TASKS = 100;
 
 /**
  * Runs the warm-up on `shared` (attached here) or on a heap of its own: a round unordered
