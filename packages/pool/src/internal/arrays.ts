@@ -8,7 +8,7 @@
  * thread makes a new argument array per batch (BatchEnv) and a new task table per loader:
  * a worker's claim loop deoptimised on the first task of a batch and was compiled again,
  * 25-40 ms of a background compiler thread competing with the workers on 2 cores, in the
- * first batches of a queue (test/claim-loop-stays-optimised.test.ts in @ame/transaction).
+ * first batches of a queue (test/task-path-stays-optimised.test.ts in @ame/transaction).
  */
 export function anyArray<T>(): T[] {
   const out = new Array<T | null>(1).fill(null);

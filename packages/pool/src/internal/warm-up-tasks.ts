@@ -94,8 +94,9 @@ export function args6(ctx: TaskContext, a: number, b: number, c: number, d: numb
  * keys call feedback by function), each given 0 to 6 arguments by the warm-up: every call
  * site in callWith then has seen more targets than V8 inlines (megamorphic), and the
  * user's task function, a new target there, costs a call instead of a deoptimisation of
- * the whole task path in the user's first batch (a "wrong call target" deopt, and 20-50 ms
- * of recompiling the strategy's run on a background thread while that batch runs).
+ * the task path that inlined the warm-up's functions (seen as "wrong call target" in the
+ * strategy's run in some first batches; recompiling it takes 20-50 ms of a background
+ * thread while that batch runs).
  */
 export function any0(ctx: TaskContext, ...args: unknown[]): number {
   return ctx.heap.tarray('cells').get(args.length);

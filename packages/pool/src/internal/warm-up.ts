@@ -74,9 +74,9 @@ const FRESH_TASKS = 100;
  * Runs the warm-up on `shared` (attached here) or on a heap of its own: a round unordered
  * and a round ordered, then a short round on a new heap and batch. V8 gives a function type
  * feedback only after its first calls, so a path that a thread takes only at the first use of
- * a heap or a batch (the first commit growing the slot's commit log, the first lookup of a
- * name) had none, and deoptimised the commit in the user's first batch; the last round takes
- * those paths again, with feedback.
+ * a heap or a batch (the first lookup of a name on a heap, a new batch's first tasks) had
+ * none, and deoptimised in the user's first batch; the last round takes those paths again,
+ * with feedback.
  */
 export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared?: HeapHandle): Promise<WarmUpSummary> {
   const summary: WarmUpSummary = { tasks: 0, conflicts: 0, failures: 0 };
