@@ -115,7 +115,7 @@ export class PolicyMemory {
    */
   keepInline(sampledMs: number): boolean {
     if (this.sizeMs === 0) return false;
-    if (sampledMs > this.sizeMs * SAME_SIZE || sampledMs * SAME_SIZE < this.sizeMs) {
+    if (!this.sameSize(sampledMs)) {
       this.forget(); // M1
       return false;
     }
@@ -131,7 +131,12 @@ export class PolicyMemory {
    * sample is then enough before handing over.
    */
   knows(windowMs: number): boolean {
-    return this.recent.length > 0 && windowMs <= this.sizeMs * SAME_SIZE && windowMs * SAME_SIZE >= this.sizeMs;
+    return this.recent.length > 0 && this.sameSize(windowMs);
+  }
+
+  /** M1: tasks of `ms` per task are the size of the last sample, within SAME_SIZE either way. */
+  private sameSize(ms: number): boolean {
+    return ms <= this.sizeMs * SAME_SIZE && ms * SAME_SIZE >= this.sizeMs;
   }
 
   /** A batch that keepInline() held on the calling thread ran `ran` tasks in `ms`. */

@@ -385,16 +385,16 @@ export class Transaction {
     // The clock has not moved since the snapshot: no commit took a version above it (T4:
     // wv is taken before any cell is written), so every read is current and the snapshot
     // is already now. A task run alone at its turn (an ordered batch on one thread) ends here.
-    const now = Atomics.load(big, CLOCK_INDEX);
-    if (Number(now) === this.snapshot) {
+    let clock = Atomics.load(big, CLOCK_INDEX);
+    if (Number(clock) === this.snapshot) {
       this.serialPoint = this.snapshot + 0.5;
       return true;
     }
-    let clock: bigint;
     for (;;) {
-      clock = Atomics.load(big, CLOCK_INDEX);
       Atomics.store(big, this.snapIndex, clock); // T1: only ever raised while active
-      if (Atomics.load(big, CLOCK_INDEX) === clock) break;
+      const again = Atomics.load(big, CLOCK_INDEX);
+      if (again === clock) break;
+      clock = again;
     }
     // On failure the published snapshot stays raised (lowering it could let a reclaimer
     // free what the old snapshot reads): the caller must abort.
