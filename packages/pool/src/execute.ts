@@ -314,10 +314,141 @@ export async function runBatch(
   }
 }
 
-/** Tasks a thread claims at once (see claimLoop). */
+/** Tasks a thread claims at once (see ClaimRun). */
 const CHUNK = 16;
 /** A claim that took less (ms) holds small tasks: the next claim of a thread that may leave takes CHUNK. */
 const SMALL_CLAIM_MS = 0.05;
+
+/** Why ClaimRun.drain() returned. */
+const DRAINED = 0; // the batch is over or stopping, or `leave` said so
+const LOAD = 1; // the selected task's module is not imported in this thread yet
+const YIELD = 2; // the main thread lets the event loop run
+const WAIT = 3; // nothing to claim, the batch not over: tasks still running may add children
+const CLAIM = 4; // a thread that may leave (`leave`) is about to claim: ask it first
+
+/**
+ * One thread's claim loop over one batch: a synchronous loop (drain) that returns for what
+ * needs an await (a module to import, a turn of the event loop on the main thread) and for
+ * what a one-thread warm-up never does (wait for other threads' tasks at the end of a
+ * batch, ask `leave`). Inside the loop, those paths had no type feedback when V8 compiled
+ * it, so the first batch on 2 workers that took them deoptimised it, and each compile of
+ * the loop (the whole task path inlined) took 20-35 ms of a background thread in a
+ * worker's third to tenth batch, a core taken from the workers (2 cores, bank batches of
+ * ~36 ms took 45-60 ms). A synchronous loop is also compiled while it runs (on-stack
+ * replacement), an async one only between calls.
+ */
+class ClaimRun {
+  // Runs of CHUNK tasks are claimed at once (less contention on NEXT, fewer claims), except:
+  // - workers of an ordered run claim one at a time, or a worker would hold consecutive
+  //   turns while the others wait (the calling thread runs its tasks while no worker runs
+  //   any: the inline policy, the sample before the workers start, the rest after a recall);
+  // - a thread that may leave the batch (`leave`: the auto policy's inline sample) claims
+  //   one task at a time while its claims take longer than SMALL_CLAIM_MS, so that it can
+  //   hand big tasks to the workers after any of them, not after a run of 16.
+  private readonly adapt: boolean;
+  /** `leave` is set: drain returns CLAIM before each claim, so that the caller asks it (drain never calls it). */
+  readonly mayLeave: boolean;
+  private asked = false;
+  private chunk: number;
+  private claimedAt = -1; // adapt: when this thread took its last claim
+  // On the main thread yield to the event loop now and then, so that progress timers and
+  // other callbacks run during a long batch.
+  private readonly yieldEveryMs = isMainThread ? 25 : Infinity;
+  private lastYield = performance.now();
+  private claims = 0;
+  /** The claim being run: [index, end). */
+  private index: number;
+  private end: number;
+  ran = 0;
+  /** Tasks of the taken-over claim that fail instead of running (their error is thrown by the attempt). */
+  private readonly doomed: Map<number, Error> | undefined;
+  private readonly isDone: () => boolean;
+
+  constructor(
+    private readonly env: BatchEnv,
+    private readonly strategy: Strategy,
+    private readonly loader: TaskLoader,
+    leave: LeaveCheck | undefined,
+    resume: Resume | undefined,
+  ) {
+    const oneByOne = env.options.ordered && env.owner !== MAIN_OWNER;
+    this.mayLeave = leave !== undefined;
+    this.adapt = this.mayLeave && !oneByOne;
+    this.chunk = oneByOne || this.adapt ? 1 : CHUNK;
+    this.index = resume?.from ?? 0;
+    this.end = resume?.end ?? 0;
+    this.doomed = resume && resume.fail.length > 0 ? new Map(resume.fail.map(([i, e]) => [i, rebuildError(e)])) : undefined;
+    const batch = env.batch;
+    this.isDone = () => batch.claimable() || batch.done() || Atomics.load(batch.control, STOP) !== 0;
+  }
+
+  /**
+   * Claims and runs tasks until the batch is over (B2), stopping, or `leave` says so, or
+   * the thread must wait or await. Only what every batch does is in here, so that a
+   * warm-up gives all of it type feedback: waiting for other threads' tasks (never in a
+   * one-thread warm-up) is the caller's (a path first taken in the user's batch
+   * deoptimised this loop and cost a second compile).
+   */
+  drain(): number {
+    const { env, strategy, loader, doomed } = this;
+    const batch = env.batch;
+    while (!env.stopping) {
+      if (this.index >= this.end) {
+        if (this.mayLeave && !this.asked) {
+          this.asked = true;
+          return CLAIM;
+        }
+        this.asked = false;
+        if (this.adapt) {
+          const now = performance.now();
+          if (this.claimedAt >= 0) this.chunk = now - this.claimedAt < SMALL_CLAIM_MS ? CHUNK : 1;
+          this.claimedAt = now;
+        }
+        if (
+          this.yieldEveryMs !== Infinity &&
+          (++this.claims & 7) === 0 &&
+          performance.now() - this.lastYield > this.yieldEveryMs
+        ) {
+          return YIELD;
+        }
+        const first = batch.claim(this.chunk, env.owner);
+        if (first < 0) return batch.done() ? DRAINED : WAIT;
+        this.index = first;
+        this.end = batch.claimEnd;
+      }
+      if (!env.select(this.index, loader)) return LOAD;
+      if (doomed !== undefined) env.fn = doomed.get(this.index) ?? env.fn;
+      strategy.run(env);
+      this.ran++;
+      this.index++;
+    }
+    return DRAINED;
+  }
+
+  /** After WAIT: gives up what the strategy holds and waits until a task is claimable or the batch is over. */
+  waitForMore(): void {
+    this.strategy.idle?.();
+    this.env.batch.waitUntil(this.isDone, 50);
+  }
+
+  /** After LOAD and env.loadModule(): runs the selected task. */
+  runLoaded(): void {
+    if (this.doomed !== undefined) this.env.fn = this.doomed.get(this.index) ?? this.env.fn;
+    this.strategy.run(this.env);
+    this.ran++;
+    this.index++;
+  }
+
+  /** After YIELD: the event loop has run. */
+  yielded(): void {
+    this.lastYield = performance.now();
+  }
+
+  /** Claimed but not run (the batch is stopping): counted finished so that the end is seen. */
+  close(): void {
+    if (this.index < this.end) this.env.batch.finish(this.env.owner, this.end - this.index);
+  }
+}
 
 async function claimLoop(
   env: BatchEnv,
@@ -326,62 +457,22 @@ async function claimLoop(
   leave?: LeaveCheck,
   resume?: Resume,
 ): Promise<BatchOutput> {
-  const { batch, owner } = env;
-  const control = batch.control;
-  // Runs of CHUNK tasks are claimed at once (less contention on NEXT, fewer claims), except:
-  // - workers of an ordered run claim one at a time, or a worker would hold consecutive
-  //   turns while the others wait (the calling thread runs its tasks while no worker runs
-  //   any: the inline policy, the sample before the workers start, the rest after a recall);
-  // - a thread that may leave the batch (`leave`: the auto policy's inline sample) claims
-  //   one task at a time while its claims take longer than SMALL_CLAIM_MS, so that it can
-  //   hand big tasks to the workers after any of them, not after a run of 16.
-  const oneByOne = env.options.ordered && owner !== MAIN_OWNER;
-  const adapt = leave !== undefined && !oneByOne;
-  let chunk = oneByOne || adapt ? 1 : CHUNK;
-  let claimedAt = -1; // adapt: when this thread took its last claim
-
-  // On the main thread yield to the event loop now and then, so that progress timers and
-  // other callbacks run during a long batch.
-  const yieldEveryMs = isMainThread ? 25 : Infinity;
-  let lastYield = performance.now();
-  let claims = 0;
-  let index = resume?.from ?? 0;
-  let end = resume?.end ?? 0;
-  // Tasks of the taken-over claim that fail instead of running (their error is thrown by the attempt).
-  const doomed = resume && resume.fail.length > 0 ? new Map(resume.fail.map(([i, e]) => [i, rebuildError(e)])) : undefined;
-  let ran = 0;
-  const isDone = (): boolean => batch.claimable() || batch.done() || Atomics.load(control, STOP) !== 0;
-  while (!env.stopping) {
-    if (index >= end) {
-      if (leave?.(ran)) break;
-      if (adapt) {
-        const now = performance.now();
-        if (claimedAt >= 0) chunk = now - claimedAt < SMALL_CLAIM_MS ? CHUNK : 1;
-        claimedAt = now;
-      }
-      if (yieldEveryMs !== Infinity && (++claims & 7) === 0 && performance.now() - lastYield > yieldEveryMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
-      const first = batch.claim(chunk, owner);
-      if (first < 0) {
-        strategy.idle?.();
-        if (batch.done()) break;
-        batch.waitUntil(isDone, 50); // children may still come from running tasks
-        continue;
-      }
-      index = first;
-      end = batch.claimEnd;
-    }
-    if (!env.select(index, loader)) await env.loadModule(loader);
-    if (doomed !== undefined) env.fn = doomed.get(index) ?? env.fn;
-    strategy.run(env);
-    ran++;
-    index++;
+  const run = new ClaimRun(env, strategy, loader, leave, resume);
+  for (;;) {
+    const why = run.drain();
+    if (why === CLAIM) {
+      if (leave!(run.ran)) break;
+    } else if (why === WAIT) run.waitForMore();
+    else if (why === LOAD) {
+      await env.loadModule(loader);
+      run.runLoaded();
+    } else if (why === YIELD) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      run.yielded();
+    } else break;
   }
   strategy.idle?.();
-  // Claimed but not run (the batch is stopping): count them finished so the end is seen.
-  if (index < end) batch.finish(owner, end - index);
-  env.out.ran = ran;
+  run.close();
+  env.out.ran = run.ran;
   return env.take();
 }
