@@ -36,7 +36,7 @@ export {
   RecallWatch,
   SAME_SIZE,
 } from './internal/recall.js';
-export { createWarmUpHeap, warmUp } from './internal/warm-up.js';
+export { createWarmUpHeap, SETTLE_MAX_MS, settled, warmUp } from './internal/warm-up.js';
 export type { WarmUpSummary } from './internal/warm-up.js';
 export { BaseQueue, InlineQueue, PooledQueue } from './queue.js';
 export type { Execution, RunSettings } from './queue.js';

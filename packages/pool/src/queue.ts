@@ -13,7 +13,7 @@ import {
 } from './execute.js';
 import { TaskLoader } from './loader.js';
 import { PolicyMemory, RECALL_WINDOW_MS, RecallWatch } from './internal/recall.js';
-import { warmUpOnce } from './internal/warm-up.js';
+import { settled, warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
 import { checkRunOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { QueueOptions, RunMode, RunOptions, RunPolicy, RunReport, TaskHandle } from './report.js';
@@ -411,11 +411,15 @@ export abstract class PooledQueue extends BaseQueue {
 
   /**
    * Resolves once the workers have started and warmed up (they start when the queue is
-   * created). Optional: run() waits for them when it needs them; await this first to keep
-   * worker start-up (tens of ms) out of a timed first batch.
+   * created), and the process has gone quiet: V8 compiles what the warm-ups made hot on
+   * background threads for tens of ms more, and would take cores from a first batch; the
+   * wait ends when the process uses under a quarter of a core, or after 200 ms on a busy
+   * machine. Optional: run() waits for the workers when it needs them; await this first to
+   * keep worker start-up (tens of ms) out of a timed first batch.
    */
   async ready(): Promise<void> {
     await Promise.all([this.pool.ready(), this.mainStrategy]);
+    await settled();
   }
 
   protected shutdown(): Promise<void> {
@@ -435,9 +439,13 @@ export abstract class InlineQueue extends BaseQueue {
     warmUpOnce(strategy).catch(() => {});
   }
 
-  /** Resolves once this thread's runtime is warm (done once per process, at creation). */
+  /**
+   * Resolves once this thread's runtime is warm (done once per process, at creation) and the
+   * process has gone quiet (see PooledQueue.ready).
+   */
   async ready(): Promise<void> {
     await warmUpOnce(this.strategy);
+    await settled();
   }
 
   /** Runs the batch on this thread (taskTimeoutMs and maxCrashes do not apply: nothing can stop or survive it). */

@@ -163,3 +163,29 @@ export function warmUpOnce(createStrategy: (env: BatchEnv) => Strategy): Promise
   }
   return done;
 }
+
+/** A window in which the process used less than SETTLED_CORES of CPU ends the wait. */
+const SETTLE_WINDOW_MS = 5;
+const SETTLED_CORES = 0.25;
+/** The longest settled() waits. */
+export const SETTLE_MAX_MS = 200;
+
+/**
+ * Waits until the process is idle (under SETTLED_CORES busy over SETTLE_WINDOW_MS), at
+ * most SETTLE_MAX_MS: after the warm-ups, V8 is still compiling what they made hot on
+ * background threads (20-30 ms a function on 2 cores), which would otherwise take cores
+ * from the user's first batch.
+ */
+export async function settled(): Promise<void> {
+  const start = performance.now();
+  let at = start;
+  let cpu = process.cpuUsage();
+  while (at - start < SETTLE_MAX_MS) {
+    await new Promise<void>((resolve) => setTimeout(resolve, SETTLE_WINDOW_MS));
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    if ((used.user + used.system) / 1000 < SETTLED_CORES * (now - at)) return;
+    at = now;
+    cpu = process.cpuUsage();
+  }
+}
