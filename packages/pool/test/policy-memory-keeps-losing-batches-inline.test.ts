@@ -6,7 +6,7 @@
  * task, some recorded on the 2-core machine (apps/bench, one queue, batch after batch).
  */
 import { describe, expect, test } from 'vitest';
-import { MAX_PATIENCE, MIN_PATIENCE, PolicyMemory, RECENT } from '../src/internal.js';
+import { MAX_PATIENCE, MIN_JUDGED_MS, MIN_PATIENCE, PolicyMemory, RECENT } from '../src/internal.js';
 
 const TASKS = 5000;
 
@@ -116,6 +116,26 @@ describe('the sample of a batch (M5)', () => {
     expect(memory.knows(bank.sampleMs)).toBe(false);
     placements(1, bank, memory);
     expect(memory.knows(bank.sampleMs)).toBe(true);
+  });
+
+  test('knows tasks from batches too short to be measured, once the workers have finished one before', () => {
+    // ~20 µs transfers, 2,000 a batch: ~25 ms on 2 workers, under MIN_JUDGED_MS.
+    const memory = new PolicyMemory();
+    const short = MIN_JUDGED_MS / 2;
+    memory.workersRan(0.02, 2000, short, false); // the workers' first batch: its sample is cold
+    expect(memory.knows(0.02)).toBe(false);
+    memory.workersRan(0.02, 2000, short, false);
+    expect(memory.knows(0.02)).toBe(true);
+    expect(memory.knows(0.02 * 5)).toBe(false);
+    // Short batches are still not measured: the memory never holds them inline.
+    expect(memory.keepInline(0.02)).toBe(false);
+  });
+
+  test('a recalled batch does not make its tasks known', () => {
+    const memory = new PolicyMemory();
+    memory.workersRan(0.02, 2000, MIN_JUDGED_MS / 2, false);
+    memory.workersRan(0.02, 100, MIN_JUDGED_MS / 2, true);
+    expect(memory.knows(0.02)).toBe(false);
   });
 
   test('needs all its windows again for tasks of another size', () => {

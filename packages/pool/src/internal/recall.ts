@@ -85,7 +85,9 @@ export class RecallWatch {
  *    before the calling thread hands over, not the CONFIRMATIONS a queue that knows nothing
  *    waits for (code V8 has not optimised yet must not make tiny tasks look big): on 2 cores
  *    ~1 ms instead of ~4 ms of every batch with one core idle (4,000 bank transfers of ~15 µs
- *    take ~40 ms on 2 workers).
+ *    take ~40 ms on 2 workers). Batches too short to be measured (M2) count for this once the
+ *    workers have finished one before: their size is known, only not their speed (2,000
+ *    transfers of ~20 µs take ~25 ms on 2 workers, and sampled 3 ms each time).
  * Only the placement of tasks changes, never their results (the policy's contract).
  */
 export const SAME_SIZE = 4;
@@ -108,6 +110,10 @@ export class PolicyMemory {
   private patience = MIN_PATIENCE;
   /** The workers have run a batch of these tasks (M2). */
   private warm = false;
+  /** M5: the workers have finished a batch, of any length. */
+  private ranBefore = false;
+  /** M5: the sample of the last batch the workers finished after their first (0: none). */
+  private finishedMs = 0;
 
   /**
    * The sample finds tasks of `sampledMs` per task big enough for the workers: true if this
@@ -131,12 +137,13 @@ export class PolicyMemory {
    * sample is then enough before handing over.
    */
   knows(windowMs: number): boolean {
-    return this.recent.length > 0 && this.sameSize(windowMs);
+    if (this.recent.length > 0) return this.sameSize(windowMs);
+    return this.finishedMs !== 0 && this.sameSize(windowMs, this.finishedMs);
   }
 
-  /** M1: tasks of `ms` per task are the size of the last sample, within SAME_SIZE either way. */
-  private sameSize(ms: number): boolean {
-    return ms <= this.sizeMs * SAME_SIZE && ms * SAME_SIZE >= this.sizeMs;
+  /** M1: tasks of `ms` per task are the size of the last sample (or `of`), within SAME_SIZE either way. */
+  private sameSize(ms: number, of = this.sizeMs): boolean {
+    return ms <= of * SAME_SIZE && ms * SAME_SIZE >= of;
   }
 
   /** A batch that keepInline() held on the calling thread ran `ran` tasks in `ms`. */
@@ -151,7 +158,10 @@ export class PolicyMemory {
    * `finished` tasks in `ms`, and were recalled if `recalled`.
    */
   workersRan(sampledMs: number, finished: number, ms: number, recalled: boolean): void {
-    if (finished === 0 || (ms < MIN_JUDGED_MS && !recalled)) return;
+    if (finished === 0) return;
+    if (this.ranBefore && !recalled) this.finishedMs = sampledMs; // M5
+    this.ranBefore = true;
+    if (ms < MIN_JUDGED_MS && !recalled) return;
     if (!this.warm) {
       this.warm = true; // M2 (its sample is cold too: up to 5x slower per task, not remembered)
       return;
@@ -183,7 +193,8 @@ export class PolicyMemory {
   }
 
   private forget(): void {
-    this.sizeMs = this.inlineMs = this.waited = 0;
+    this.sizeMs = this.inlineMs = this.waited = this.finishedMs = 0;
+    this.ranBefore = false;
     this.recent.length = 0;
     this.patience = MIN_PATIENCE;
     this.warm = false;
