@@ -23,6 +23,8 @@ import type { PoolRun, RunLimits } from './supervisor.js';
 import { WorkerPool } from './worker-pool.js';
 
 const PROGRESS_EVERY_MS = 50;
+/** Tasks in a batch from which add() asks other threads to import its task modules (moduleAhead). */
+const LOAD_AHEAD_AFTER = 32;
 
 /** How one batch was executed: by which threads, and how many tasks ran on the calling thread. */
 export interface Execution {
@@ -116,9 +118,19 @@ export abstract class BaseQueue {
 
   private lastModule = '';
   private readonly modules = new Set<string>();
+  /** Modules added whose import moduleAhead() has not been asked for yet. */
+  private readonly ahead: string[] = [];
 
   /** A task module seen for the first time by add(): executors may load it ahead of the run. */
   protected moduleAdded(_module: string): void {}
+
+  /**
+   * A task module seen by add(), once the batch holds LOAD_AHEAD_AFTER tasks: executors with
+   * other threads may have them load it now. Not at the first task: waking idle threads
+   * costs a batch of a few tasks more than their import saves (on 2 cores, one empty task on
+   * a new queue whose workers were idle took 1-4 ms with the wake, 0.5-1 ms without).
+   */
+  protected moduleAhead(_module: string): void {}
 
   /** Writes one task into the next batch (not yet published); returns its index. */
   private stage(ref: TaskRef, args: ArrayLike<unknown>, entry?: number): number {
@@ -128,10 +140,16 @@ export abstract class BaseQueue {
       if (!this.modules.has(ref.module)) {
         this.modules.add(ref.module);
         this.moduleAdded(ref.module);
+        this.ahead.push(ref.module);
       }
     }
     try {
-      return batch.append(batch.taskIdOf(ref, MAIN_OWNER), args, MAIN_OWNER, false);
+      const index = batch.append(batch.taskIdOf(ref, MAIN_OWNER), args, MAIN_OWNER, false);
+      if (this.ahead.length !== 0 && index + 1 >= LOAD_AHEAD_AFTER) {
+        for (const module of this.ahead) this.moduleAhead(module);
+        this.ahead.length = 0;
+      }
+      return index;
     } catch (error) {
       // Not a Value (TypeError), or reading it threw (a getter, a proxy trap): the user's input.
       if (!(error instanceof AmeError) || error instanceof TypeError) {
@@ -403,10 +421,14 @@ export abstract class PooledQueue extends BaseQueue {
     return strategy.recoverOwner ? strategy.recoverOwner(dead) : recoverHeapOwner(this.options.heap, dead);
   }
 
-  /** Workers (and this thread, for the inline policy) import the module while tasks are still being added. */
+  /** This thread imports the module while tasks are still being added (the inline policy runs them here first). */
   protected override moduleAdded(module: string): void {
-    this.pool.preload(module);
     this.loader.preload(module);
+  }
+
+  /** The workers import the module while tasks are still being added. */
+  protected override moduleAhead(module: string): void {
+    this.pool.preload(module);
   }
 
   /**

@@ -152,8 +152,10 @@ async function round(
     dropChildren: false,
   };
   const env = new BatchEnv(heap, batch, options, MAIN_OWNER);
-  // The unordered round may leave, as the calling thread's sample does (it never does):
-  // the claim loop's path that asks before each claim gets type feedback too.
+  // Unordered rounds ask a LeaveCheck (that never leaves) before each claim, as the calling
+  // thread's sample does: that path of the claim loop gets type feedback too, and the loop
+  // runs more of its own code per task, so that V8 optimises it within the warm-up (without
+  // it in the LOOP_TASKS round, the loop was compiled after ready() more often than not).
   const output = await runBatch(env, createStrategy(env), loader, ordered ? undefined : stay);
   summary.tasks += output.ran;
   summary.conflicts += output.conflicts.reduce((sum, [, , , count]) => sum + count, 0);
