@@ -347,7 +347,7 @@ class ClaimRun {
   //   hand big tasks to the workers after any of them, not after a run of 16.
   private readonly adapt: boolean;
   /** `leave` is set: drain returns CLAIM before each claim, so that the caller asks it (drain never calls it). */
-  readonly mayLeave: boolean;
+  private readonly mayLeave: boolean;
   private asked = false;
   private chunk: number;
   private claimedAt = -1; // adapt: when this thread took its last claim
@@ -390,7 +390,7 @@ class ClaimRun {
    * deoptimised this loop and cost a second compile).
    */
   drain(): number {
-    const { env, strategy, loader, doomed } = this;
+    const { env, loader } = this;
     const batch = env.batch;
     while (!env.stopping) {
       if (this.index >= this.end) {
@@ -417,26 +417,24 @@ class ClaimRun {
         this.end = batch.claimEnd;
       }
       if (!env.select(this.index, loader)) return LOAD;
-      if (doomed !== undefined) env.fn = doomed.get(this.index) ?? env.fn;
-      strategy.run(env);
-      this.ran++;
-      this.index++;
+      this.runSelected();
     }
     return DRAINED;
+  }
+
+  /** Runs the task select() made current (a taken-over claim's doomed task fails instead). */
+  runSelected(): void {
+    const { env, doomed } = this;
+    if (doomed !== undefined) env.fn = doomed.get(this.index) ?? env.fn;
+    this.strategy.run(env);
+    this.ran++;
+    this.index++;
   }
 
   /** After WAIT: gives up what the strategy holds and waits until a task is claimable or the batch is over. */
   waitForMore(): void {
     this.strategy.idle?.();
     this.env.batch.waitUntil(this.isDone, 50);
-  }
-
-  /** After LOAD and env.loadModule(): runs the selected task. */
-  runLoaded(): void {
-    if (this.doomed !== undefined) this.env.fn = this.doomed.get(this.index) ?? this.env.fn;
-    this.strategy.run(this.env);
-    this.ran++;
-    this.index++;
   }
 
   /** After YIELD: the event loop has run. */
@@ -465,7 +463,7 @@ async function claimLoop(
     } else if (why === WAIT) run.waitForMore();
     else if (why === LOAD) {
       await env.loadModule(loader);
-      run.runLoaded();
+      run.runSelected();
     } else if (why === YIELD) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       run.yielded();

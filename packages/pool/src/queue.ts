@@ -12,6 +12,7 @@ import {
   type Strategy,
 } from './execute.js';
 import { TaskLoader } from './loader.js';
+import { cpuMs } from './internal/cpu.js';
 import { PolicyMemory, RECALL_WINDOW_MS, RecallWatch } from './internal/recall.js';
 import { settled, warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
@@ -262,12 +263,6 @@ const CONFIRMATIONS = 3;
 const PARALLEL_MIN_TASK_US = 4;
 /** Work left (ms, estimated) below which waking the workers is not worth it. */
 const PARALLEL_MIN_WORK_MS = 0.3;
-
-/** CPU time this process has used (all its threads), in ms. */
-function cpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
 
 /** A queue whose batches run on a pool of worker threads with the strategy module `strategy`. */
 export abstract class PooledQueue extends BaseQueue {

@@ -10,6 +10,7 @@ import { Heap, type HeapHandle } from '@ame/stm';
 import { BatchEnv, runBatch, type Strategy } from '../execute.js';
 import { TaskLoader } from '../loader.js';
 import { MAIN_OWNER, SharedBatch, WAITERS } from '../shared-batch.js';
+import { cpuMs } from './cpu.js';
 import { setOtherHandle } from './warm-up-tasks.js';
 
 const WARM_UP_TASKS = 4000;
@@ -125,9 +126,8 @@ async function round(
   const byArgsIds = BY_ARGS.map(([name]) => id(name));
   const anyIds = Array.from({ length: ANY_TASKS }, (_, k) => id(`any${k}`));
   for (let i = 0; i < tasks; i++) {
-    const kind = small ? -1 : i % 8;
-    if (kind < 0) batch.append(touchId, [i, i % CELLS, (i * 7) % CELLS], MAIN_OWNER, false);
-    else if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
+    const kind = small ? 0 : i % 8; // 0: a `touch` task
+    if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
     else if (kind === 5) batch.append(interfereId, [i, i % CELLS, (i * 5 + 1) % CELLS, i % 32 === 5], MAIN_OWNER, false);
     else if (kind === 6) {
       const n = (i >> 3) % BY_ARGS.length;
@@ -194,13 +194,13 @@ export const SETTLE_MAX_MS = 200;
 export async function settled(): Promise<void> {
   const start = performance.now();
   let at = start;
-  let cpu = process.cpuUsage();
+  let cpu = cpuMs();
   while (at - start < SETTLE_MAX_MS) {
     await new Promise<void>((resolve) => setTimeout(resolve, SETTLE_WINDOW_MS));
     const now = performance.now();
-    const used = process.cpuUsage(cpu);
-    if ((used.user + used.system) / 1000 < SETTLED_CORES * (now - at)) return;
+    const used = cpuMs();
+    if (used - cpu < SETTLED_CORES * (now - at)) return;
     at = now;
-    cpu = process.cpuUsage();
+    cpu = used;
   }
 }
