@@ -26,6 +26,7 @@ export { TaskLoader } from './loader.js';
 export {
   INLINE_MARGIN,
   MAX_PATIENCE,
+  MEASURE_MS,
   MIN_PATIENCE,
   MIN_JUDGED_MS,
   PolicyMemory,

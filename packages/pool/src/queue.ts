@@ -13,7 +13,7 @@ import {
 } from './execute.js';
 import { TaskLoader } from './loader.js';
 import { cpuMs } from './internal/cpu.js';
-import { PolicyMemory, RECALL_WINDOW_MS, RecallWatch } from './internal/recall.js';
+import { MEASURE_MS, PolicyMemory, RECALL_WINDOW_MS, RecallWatch } from './internal/recall.js';
 import { settled, warmUpOnce } from './internal/warm-up.js';
 import { buildReport } from './report-builder.js';
 import { checkRunOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -318,6 +318,9 @@ export abstract class PooledQueue extends BaseQueue {
     let sampleWall = 0;
     let sampleRan = 0;
     let sampledMs = 0;
+    // PolicyMemory M3: when this thread started measuring itself, and the tasks it had run then.
+    let measureFrom = 0;
+    let measureRan = 0;
     // Workers still starting (their warm-up competes for the cores): keep going inline.
     const leave = (ran: number): boolean => {
       if (policy === 'inline' || ran === 0) return false;
@@ -340,8 +343,18 @@ export abstract class PooledQueue extends BaseQueue {
       if (big < (this.memory.knows(meanMs) ? 1 : CONFIRMATIONS)) return false;
       sampledMs = (now - sampleWall) / (ran - sampleRan);
       if (this.memory.keepInline(sampledMs)) {
-        held = true; // the workers lost on tasks of this size lately
-        return false;
+        held = true; // kept here: the workers lost on tasks of this size lately (M4), or M3
+        if (!this.memory.measuring) return false;
+        // PolicyMemory M3: this thread measures itself for MEASURE_MS, then asks again.
+        if (measureFrom === 0) {
+          measureFrom = now;
+          measureRan = ran;
+          return false;
+        }
+        if (now - measureFrom < MEASURE_MS) return false;
+        this.memory.inlineMeasured(ran - measureRan, now - measureFrom);
+        if (this.memory.keepInline(sampledMs)) return false; // faster here: it finishes the batch
+        held = false; // the workers win: they take the rest
       }
       leftInline = true;
       return true;

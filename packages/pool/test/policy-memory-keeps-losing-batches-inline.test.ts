@@ -6,7 +6,7 @@
  * task, some recorded on the 2-core machine (apps/bench, one queue, batch after batch).
  */
 import { describe, expect, test } from 'vitest';
-import { MAX_PATIENCE, MIN_JUDGED_MS, MIN_PATIENCE, PolicyMemory, RECENT } from '../src/internal.js';
+import { MAX_PATIENCE, MEASURE_MS, MIN_JUDGED_MS, MIN_PATIENCE, PolicyMemory, RECENT } from '../src/internal.js';
 
 const TASKS = 5000;
 
@@ -19,18 +19,30 @@ interface Workload {
   workersMs(k: number): number;
 }
 
-/** Runs `batches` batches through one memory: 'W' for the workers, 'I' for inline. */
+/**
+ * Runs `batches` batches through one memory: 'W' for the workers, 'I' for inline, 'M' for a
+ * batch whose first MEASURE_MS the calling thread ran to measure itself (M3) before the
+ * workers took the rest.
+ */
 function placements(batches: number, work: Workload, memory = new PolicyMemory()): string {
   let out = '';
   let onWorkers = 0;
   for (let b = 0; b < batches; b++) {
+    let tasks = TASKS;
     if (memory.keepInline(work.sampleMs)) {
-      memory.inlineRan(TASKS, TASKS * work.inlineMs);
-      out += 'I';
-    } else {
-      memory.workersRan(work.sampleMs, TASKS, TASKS * work.workersMs(onWorkers++), false);
-      out += 'W';
+      if (memory.measuring) {
+        const measured = Math.min(TASKS, Math.floor(MEASURE_MS / work.inlineMs));
+        memory.inlineMeasured(measured, measured * work.inlineMs);
+        tasks -= measured;
+      }
+      if (tasks === TASKS || memory.keepInline(work.sampleMs)) {
+        memory.inlineRan(TASKS, TASKS * work.inlineMs);
+        out += 'I';
+        continue;
+      }
     }
+    memory.workersRan(work.sampleMs, tasks, tasks * work.workersMs(onWorkers++), false);
+    out += tasks === TASKS ? 'W' : 'M';
   }
   return out;
 }
@@ -47,7 +59,7 @@ const kmeans: Workload = { sampleMs: 0.012, inlineMs: 0.0118, workersMs: (k) => 
 describe('tasks the workers lose', () => {
   test('stay on the calling thread once the workers have run RECENT measured batches of them', () => {
     const line = placements(80, kmeans);
-    // A cold batch, RECENT measured ones, then one inline to measure this thread, and held.
+    // A cold batch, RECENT measured ones, then one that measures this thread and stays, and held.
     expect(line.slice(0, RECENT + 3)).toBe(`${'W'.repeat(RECENT + 1)}II`);
     expect([...line.slice(RECENT + 1)].filter((c) => c === 'I').length).toBeGreaterThanOrEqual(70);
   });
@@ -72,20 +84,20 @@ describe('tasks the workers lose', () => {
     const memory = new PolicyMemory();
     expect(placements(8, kmeans, memory)).toContain('II');
     const bigger: Workload = { sampleMs: 0.3, inlineMs: 0.3, workersMs: () => 0.165 };
-    expect(placements(10, bigger, memory)).toBe(`${'W'.repeat(RECENT + 1)}I${'W'.repeat(10 - RECENT - 2)}`); // as a new queue
+    expect(placements(10, bigger, memory)).toBe(`${'W'.repeat(RECENT + 1)}M${'W'.repeat(10 - RECENT - 2)}`); // as a new queue
   });
 });
 
 describe('tasks the workers win', () => {
-  // After RECENT measured batches on the workers, one batch runs inline to measure this
-  // thread (M3); after that the workers keep every batch.
-  const once = (n: number): string => `${'W'.repeat(RECENT + 1)}I${'W'.repeat(n - RECENT - 2)}`;
+  // After RECENT measured batches on the workers, one batch starts inline to measure this
+  // thread (M3), and the workers take its rest; after that they keep every batch.
+  const once = (n: number): string => `${'W'.repeat(RECENT + 1)}M${'W'.repeat(n - RECENT - 2)}`;
 
-  test('compute-bound (~300 µs, 1.8x): one batch inline to measure, never held', () => {
+  test('compute-bound (~300 µs, 1.8x): MEASURE_MS of one batch inline to measure, never held', () => {
     expect(placements(60, { sampleMs: 0.3, inlineMs: 0.3, workersMs: () => 0.165 })).toBe(once(60));
   });
 
-  test('an ordered bank queue warming up over its first batches (recorded): only the measuring batch inline', () => {
+  test('an ordered bank queue warming up over its first batches (recorded): only the measure inline', () => {
     // Ordered transfers, one queue: per task 27, 18.1, 12.8, 14.6, 14.0, 11.3, 9.5 µs on the workers; 17.5-18 inline.
     const recorded = [0.027, 0.0181, 0.0128, 0.0146, 0.014, 0.0113, 0.0095];
     const bank: Workload = { sampleMs: 0.0175, inlineMs: 0.018, workersMs: (k) => recorded[Math.min(k, recorded.length - 1)]! };

@@ -102,6 +102,26 @@ describe('what the auto policy chooses, and says', () => {
     heap.detach();
   });
 
+  test('tasks the workers win are measured on this thread for part of one batch, never a whole batch', async () => {
+    const heap = setupBank([0, 0, 0, 0, 0, 0]);
+    await using queue = new TransactionQueue({ heap, workers: 2 });
+    await queue.ready();
+    const slow = taskRef(WHERE, 'slowOnMain');
+    const inline: number[] = [];
+    for (let batch = 0; batch < 7; batch++) {
+      for (let i = 0; i < 200; i++) queue.add(slow, 0.5); // 0.5 ms anywhere: 2 workers win ~2x
+      const report = await queue.run();
+      expect(report.policy).toBe('parallel');
+      inline.push(report.inlineTasks);
+    }
+    // PolicyMemory M3: after the workers' cold batch and RECENT (3) measured ones, the fifth
+    // batch starts here for MEASURE_MS (16 ms, ~32 tasks) after its sample to measure this
+    // thread; the workers take the rest. It ran the whole batch here before (200 tasks).
+    expect(Math.max(...inline)).toBeLessThan(100);
+    expect(heap.snapshot().total).toBe(1400);
+    heap.detach();
+  });
+
   test.each([false, true])(
     'a queue whose workers lose keeps the next batches of the same tasks on the calling thread (ordered: %s)',
     async (ordered) => {

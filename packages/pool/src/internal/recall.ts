@@ -72,10 +72,14 @@ export class RecallWatch {
  *    compiling them; ordered map-mix batches on 2 workers ran 0.93x of plain JS when held
  *    inline after one measured batch, 1.46x when left on the workers): a batch held inline
  *    does not warm them, so holding on early evidence would keep them cold.
- * M3 Then the next batch runs wholly inline once, to measure the calling thread: the
- *    sample cannot stand in for it, as it runs right after the workers' batch, with the
- *    hot cells in their caches (k-means: 30-39 µs per task sampled, 12 µs over a whole
- *    batch inline). Tasks the workers win pay this one batch once.
+ * M3 Then the next batch runs inline for MEASURE_MS after its sample, to measure the calling
+ *    thread (`measuring`, `inlineMeasured`); the workers take the rest of it unless the
+ *    calling thread was faster by INLINE_MARGIN (then it finishes the batch, as M4 holds).
+ *    The sample cannot stand in for this measure, as it runs right after the workers'
+ *    batch, with the hot cells in their caches (k-means: 30-39 µs per task sampled, 12 µs
+ *    over a whole batch inline). Measured over the whole batch before (2 cores, apps/bench),
+ *    tasks the workers win paid one batch at the calling thread's speed: ~450 ms instead of
+ *    ~250 for 1,500 tasks of ~300 µs; now MEASURE_MS with one core idle.
  * M4 If the calling thread is faster than the workers by INLINE_MARGIN, batches stay inline;
  *    the workers are tried again after `patience` batches, which doubles (up to MAX_PATIENCE)
  *    each time they lose again and drops back to MIN_PATIENCE when they win. A tried batch
@@ -97,6 +101,8 @@ export const MAX_PATIENCE = 32;
 export const RECENT = 3;
 /** A batch shorter than this on the workers says nothing (their wake-up, ~1 ms each, would weigh too much). */
 export const MIN_JUDGED_MS = 4 * RECALL_WINDOW_MS;
+/** M3: how long the calling thread runs a batch's tasks, after its sample, to measure itself. */
+export const MEASURE_MS = 2 * RECALL_WINDOW_MS;
 
 export class PolicyMemory {
   /** The latest sample (ms per task); 0: nothing remembered. */
@@ -129,6 +135,20 @@ export class PolicyMemory {
     if (this.recent.length < RECENT) return false; // M2
     if (this.inlineMs === 0) return true; // M3
     return this.inlineWins() && this.waited < this.patience; // M4
+  }
+
+  /**
+   * After keepInline() returned true: this batch is held to measure the calling thread
+   * (M3), not because the workers lose (M4). Its caller measures MEASURE_MS of it
+   * (`inlineMeasured`) and asks keepInline() again.
+   */
+  get measuring(): boolean {
+    return this.recent.length >= RECENT && this.inlineMs === 0;
+  }
+
+  /** M3: the calling thread ran `ran` tasks in `ms` measuring itself (keepInline() may change its answer). */
+  inlineMeasured(ran: number, ms: number): void {
+    if (ran > 0) this.inlineMs = ms / ran;
   }
 
   /**
