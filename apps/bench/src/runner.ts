@@ -1,6 +1,7 @@
 /**
- * Runs every selected variant with every executor: `warmups` unmeasured runs (worker
- * start-up, module import, JIT in each worker), then `reps` measured runs, each one
+ * Runs every selected variant with every executor: a queue's session starts once
+ * `queue.ready()` resolves (workers started and warmed up), then `warmups` unmeasured runs
+ * (module import, JIT of the tasks in each worker), then `reps` measured runs, each one
  * checked against plain sequential JavaScript.
  */
 import { reference } from './executors/plain.js';
