@@ -4,7 +4,7 @@
  * inline caches on the hot path already hold the general case. A warm-up that only saw
  * small integers would leave Smi-only fields that a user's first double deoptimises.
  */
-import type { Heap, TxControl } from '@ame/stm';
+import type { Heap } from '@ame/stm';
 import type { TaskContext } from '../context.js';
 
 export function touch(ctx: TaskContext, i: number, a: number, b: number): unknown {
@@ -69,25 +69,6 @@ export function interfere(ctx: TaskContext, i: number, a: number, b: number, wid
     }
   }
   return i % 2 === 0 ? x : `s${'y'.repeat(i % 200)}`;
-}
-
-/**
- * A third handle's transaction control (warm-up.ts, the loop round): `pin` begins a new
- * read-only transaction on it, as another worker begins its next task, so that the commits
- * after it keep their old values as versions and trim chains (T8, T6), as most commits of a
- * parallel batch do; a round without another open snapshot never takes those paths.
- */
-let reader: TxControl | undefined;
-
-export function setReader(control: TxControl | undefined): void {
-  if (reader?.active) reader.commit();
-  reader = control;
-}
-
-export function pin(_ctx: TaskContext): void {
-  if (!reader) return;
-  if (reader.active) reader.commit();
-  reader.begin();
 }
 
 /** Tasks of 0 to 6 arguments: the dispatch in callWith has one case per count. */

@@ -11,7 +11,7 @@ import { BatchEnv, runBatch, type Strategy } from '../execute.js';
 import { TaskLoader } from '../loader.js';
 import { MAIN_OWNER, SharedBatch, WAITERS } from '../shared-batch.js';
 import { cpuMs } from './cpu.js';
-import { setOtherHandle, setReader } from './warm-up-tasks.js';
+import { setOtherHandle } from './warm-up-tasks.js';
 
 const WARM_UP_TASKS = 4000;
 const MODULE = new URL('./warm-up-tasks.js', import.meta.url).href;
@@ -100,15 +100,7 @@ export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared
   heap.detach();
   const fresh = createWarmUpHeap(1);
   await round(createStrategy, fresh, false, FRESH_TASKS, loader, summary);
-  const freshOther = Heap.attach(fresh.handle);
-  const reader = Heap.attach(fresh.handle);
-  setOtherHandle(freshOther);
-  setReader(reader.control());
   await round(createStrategy, fresh, false, LOOP_TASKS, loader, summary, true);
-  setReader(undefined);
-  setOtherHandle(undefined);
-  reader.detach();
-  freshOther.detach();
   fresh.detach();
   return summary;
 }
@@ -131,14 +123,11 @@ async function round(
   const touchId = id('touch');
   const noteId = id('note');
   const interfereId = id('interfere');
-  const pinId = id('pin');
   const byArgsIds = BY_ARGS.map(([name]) => id(name));
   const anyIds = Array.from({ length: ANY_TASKS }, (_, k) => id(`any${k}`));
   for (let i = 0; i < tasks; i++) {
-    // The loop round: mostly `touch`; a `pin` every 16 tasks and an `interfere` every 4.
-    const kind = small ? (i % 16 === 8 ? 8 : i % 4 === 2 ? 5 : 0) : i % 8; // 0: a `touch` task
-    if (kind === 8) batch.append(pinId, [], MAIN_OWNER, false);
-    else if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
+    const kind = small ? 0 : i % 8; // 0: a `touch` task
+    if (kind === 3 || kind === 7) batch.append(noteId, [`k${i % 7}`, i % 2 === 0, 1.5 + i], MAIN_OWNER, false);
     else if (kind === 5) batch.append(interfereId, [i, i % CELLS, (i * 5 + 1) % CELLS, i % 32 === 5], MAIN_OWNER, false);
     else if (kind === 6) {
       const n = (i >> 3) % BY_ARGS.length;
