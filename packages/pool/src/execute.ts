@@ -308,7 +308,7 @@ export async function runBatch(
   const recording = env.control.recordHistory;
   env.control.recordHistory = env.options.recordHistory;
   try {
-    return await claimLoop(env, strategy, loader, leave, resume);
+    return await new ClaimRun(env, strategy, loader, leave, resume).loop();
   } finally {
     env.control.recordHistory = recording;
   }
@@ -346,7 +346,7 @@ class ClaimRun {
   //   one task at a time while its claims take longer than SMALL_CLAIM_MS, so that it can
   //   hand big tasks to the workers after any of them, not after a run of 16.
   private readonly adapt: boolean;
-  /** `leave` is set: drain returns CLAIM before each claim, so that the caller asks it (drain never calls it). */
+  /** `leave` is set: drain returns CLAIM before each claim, so that loop() asks it (drain never calls it). */
   private readonly mayLeave: boolean;
   private asked = false;
   private chunk: number;
@@ -368,7 +368,7 @@ class ClaimRun {
     private readonly env: BatchEnv,
     private readonly strategy: Strategy,
     private readonly loader: TaskLoader,
-    leave: LeaveCheck | undefined,
+    private readonly leave: LeaveCheck | undefined,
     resume: Resume | undefined,
   ) {
     const oneByOne = env.options.ordered && env.owner !== MAIN_OWNER;
@@ -380,6 +380,32 @@ class ClaimRun {
     this.doomed = resume && resume.fail.length > 0 ? new Map(resume.fail.map(([i, e]) => [i, rebuildError(e)])) : undefined;
     const batch = env.batch;
     this.isDone = () => batch.claimable() || batch.done() || Atomics.load(batch.control, STOP) !== 0;
+  }
+
+  /**
+   * The whole claim loop: drain(), and between its returns what needs an await or is left
+   * out of it (a module import, a turn of the event loop, waiting for more, asking `leave`).
+   * Returns this thread's output.
+   */
+  async loop(): Promise<BatchOutput> {
+    const { env, strategy, loader } = this;
+    for (;;) {
+      const why = this.drain();
+      if (why === CLAIM) {
+        if (this.leave!(this.ran)) break;
+      } else if (why === WAIT) this.waitForMore();
+      else if (why === LOAD) {
+        await env.loadModule(loader);
+        this.runSelected();
+      } else if (why === YIELD) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.yielded();
+      } else break;
+    }
+    strategy.idle?.();
+    this.close();
+    env.out.ran = this.ran;
+    return env.take();
   }
 
   /**
@@ -423,7 +449,7 @@ class ClaimRun {
   }
 
   /** Runs the task select() made current (a taken-over claim's doomed task fails instead). */
-  runSelected(): void {
+  private runSelected(): void {
     const { env, doomed } = this;
     if (doomed !== undefined) env.fn = doomed.get(this.index) ?? env.fn;
     this.strategy.run(env);
@@ -432,45 +458,18 @@ class ClaimRun {
   }
 
   /** After WAIT: gives up what the strategy holds and waits until a task is claimable or the batch is over. */
-  waitForMore(): void {
+  private waitForMore(): void {
     this.strategy.idle?.();
     this.env.batch.waitUntil(this.isDone, 50);
   }
 
   /** After YIELD: the event loop has run. */
-  yielded(): void {
+  private yielded(): void {
     this.lastYield = performance.now();
   }
 
   /** Claimed but not run (the batch is stopping): counted finished so that the end is seen. */
-  close(): void {
+  private close(): void {
     if (this.index < this.end) this.env.batch.finish(this.env.owner, this.end - this.index);
   }
-}
-
-async function claimLoop(
-  env: BatchEnv,
-  strategy: Strategy,
-  loader: TaskLoader,
-  leave?: LeaveCheck,
-  resume?: Resume,
-): Promise<BatchOutput> {
-  const run = new ClaimRun(env, strategy, loader, leave, resume);
-  for (;;) {
-    const why = run.drain();
-    if (why === CLAIM) {
-      if (leave!(run.ran)) break;
-    } else if (why === WAIT) run.waitForMore();
-    else if (why === LOAD) {
-      await env.loadModule(loader);
-      run.runSelected();
-    } else if (why === YIELD) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      run.yielded();
-    } else break;
-  }
-  strategy.idle?.();
-  run.close();
-  env.out.ran = run.ran;
-  return env.take();
 }

@@ -13,8 +13,7 @@ import { expect, test } from 'vitest';
 
 const fixture = fileURLToPath(new URL('./fixtures/many-batches.mjs', import.meta.url));
 /** The functions every task passes through in a worker (pool: execute, loader, shared-batch, descriptor). */
-const TASK_PATH =
-  /deoptimizing .*<JSFunction (claimLoop|drain|select|byId|args|readArgs|callWith|attempt|committed|finish|wake|run) /;
+const TASK_PATH = /deoptimizing .*<JSFunction (loop|drain|select|byId|args|readArgs|callWith|attempt|committed|finish|wake|run) /;
 
 test('12 batches on 2 workers: no deoptimisation of the task path after the first batch', () => {
   const out = execFileSync(process.execPath, ['--trace-deopt', fixture, '12'], { encoding: 'utf8', maxBuffer: 256 << 20 });
