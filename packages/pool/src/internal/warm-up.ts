@@ -10,6 +10,7 @@ import { Heap, type HeapHandle } from '@ame/stm';
 import { BatchEnv, runBatch, type Strategy } from '../execute.js';
 import { TaskLoader } from '../loader.js';
 import { MAIN_OWNER, SharedBatch, WAITERS } from '../shared-batch.js';
+import { anyArray } from './arrays.js';
 import { cpuMs } from './cpu.js';
 import { setOtherHandle } from './warm-up-tasks.js';
 
@@ -46,6 +47,7 @@ export function createWarmUpHeap(threads: number): Heap {
   heap.tarray('wide', WIDE_CELLS, 'f64');
   heap.tvar('log', { key: '', n: 0.5 });
   heap.tcounter('count', 0);
+  heap.tmap('map');
   return heap;
 }
 
@@ -90,6 +92,7 @@ const LOOP_TASKS = 6000;
  */
 export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared?: HeapHandle): Promise<WarmUpSummary> {
   const summary: WarmUpSummary = { tasks: 0, conflicts: 0, failures: 0 };
+  unsettleArrayMaps();
   const loader = new TaskLoader();
   const heap = shared ? Heap.attach(shared) : createWarmUpHeap(1);
   const other = Heap.attach(heap.handle);
@@ -103,6 +106,28 @@ export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared
   await round(createStrategy, fresh, false, LOOP_TASKS, loader, summary, true);
   fresh.detach();
   return summary;
+}
+
+/**
+ * Turns one array of each elements kind into a sparse (dictionary-mode) one, before the
+ * rounds. V8 optimises code for an array's hidden class on the promise that the class is
+ * "stable" (no array of it has ever changed to another one); the first sparse array made
+ * from a class breaks that promise and throws away every function compiled on it. The
+ * task path handles argument and task arrays (HOLEY_ELEMENTS, arrays.ts), so a user's task
+ * that made one sparse array (a cache filled at scattered indices: `keys[k] ??= ...`)
+ * deoptimised the claim loop, the strategy's run and the attempt in that worker during the
+ * user's first batch: 20-50 ms of a background compiler thread each, per worker, competing
+ * with the workers for the cores. Once the classes are unstable here, V8 checks the class
+ * where it matters instead, and nothing a task does to its own arrays deoptimises the path.
+ */
+function unsettleArrayMaps(): void {
+  const arrays: unknown[][] = [[], [0], [0.5], [''], anyArray()];
+  // The holey kinds: a hole at index 1 (one literal per kind: V8 keeps kind feedback per literal).
+  for (const holey of [[0], [0.5], ['']] as unknown[][]) {
+    holey[2] = holey[0];
+    arrays.push(holey);
+  }
+  for (const array of arrays) array[1 << 16] = 0;
 }
 
 /** One warm-up batch of `tasks` tasks on `heap`, in a batch of its own. */
