@@ -90,20 +90,25 @@ const LOOP_TASKS = 6000;
  * none, and deoptimised in the user's first batch; the last round takes those paths again,
  * with feedback.
  */
-export async function warmUp(createStrategy: (env: BatchEnv) => Strategy, shared?: HeapHandle): Promise<WarmUpSummary> {
+export async function warmUp(
+  createStrategy: (env: BatchEnv) => Strategy,
+  shared?: HeapHandle,
+  /** The owner number this thread runs batches as: a worker's index, or MAIN_OWNER (see round). */
+  owner = MAIN_OWNER,
+): Promise<WarmUpSummary> {
   const summary: WarmUpSummary = { tasks: 0, conflicts: 0, failures: 0 };
   unsettleArrayMaps();
   const loader = new TaskLoader();
   const heap = shared ? Heap.attach(shared) : createWarmUpHeap(1);
   const other = Heap.attach(heap.handle);
   setOtherHandle(other);
-  for (const ordered of [false, true]) await round(createStrategy, heap, ordered, WARM_UP_TASKS / 2, loader, summary);
+  for (const ordered of [false, true]) await round(createStrategy, heap, ordered, WARM_UP_TASKS / 2, loader, summary, owner);
   setOtherHandle(undefined);
   other.detach();
   heap.detach();
   const fresh = createWarmUpHeap(1);
-  await round(createStrategy, fresh, false, FRESH_TASKS, loader, summary);
-  await round(createStrategy, fresh, false, LOOP_TASKS, loader, summary, true);
+  await round(createStrategy, fresh, false, FRESH_TASKS, loader, summary, owner);
+  await round(createStrategy, fresh, false, LOOP_TASKS, loader, summary, owner, true);
   fresh.detach();
   return summary;
 }
@@ -138,11 +143,17 @@ async function round(
   tasks: number,
   loader: TaskLoader,
   summary: WarmUpSummary,
+  owner: number,
   /** Only `touch` tasks (the LOOP_TASKS round). */
   small = false,
 ): Promise<void> {
   const batch = SharedBatch.create();
-  batch.setWorkers(0); // only MAIN_OWNER runs the warm-up
+  // The thread runs the round as the owner it runs real batches as, alone: a worker under
+  // its index, with a result log like in a real batch. Warmed up as the main thread, a
+  // worker never took the paths only workers take (the GIL's lock, results that are not
+  // primitives into its result log, ordered claims one task at a time): each deoptimised
+  // the claim loop in the user's first batch on every worker (GilQueue: at taking the lock).
+  batch.setWorkers(owner === MAIN_OWNER ? 0 : owner + 1);
   batch.reset(1);
   const id = (name: string): number => batch.taskIdOf({ module: MODULE, name }, MAIN_OWNER);
   const touchId = id('touch');
@@ -176,7 +187,7 @@ async function round(
     recordHistory: false,
     dropChildren: false,
   };
-  const env = new BatchEnv(heap, batch, options, MAIN_OWNER);
+  const env = new BatchEnv(heap, batch, options, owner);
   // Unordered rounds ask a LeaveCheck (that never leaves) before each claim, as the calling
   // thread's sample does: that path of the claim loop gets type feedback too, and the loop
   // runs more of its own code per task, so that V8 optimises it within the warm-up (without

@@ -35,7 +35,7 @@ const data = workerData as WorkerData;
 const port = parentPort!;
 const { createStrategy } = (await import(data.strategy)) as { createStrategy(env: BatchEnv): Strategy };
 disarmFaults(); // no AME_FAULT exits while the worker warms up
-if (data.warmUp) await warmUp(createStrategy, data.warmUp.shared);
+if (data.warmUp) await warmUp(createStrategy, data.warmUp.shared, data.worker);
 const heap = Heap.attach(data.heap);
 const batch = SharedBatch.attach(data.batch);
 const loader = new TaskLoader();
