@@ -39,6 +39,7 @@ export {
 } from './internal/recall.js';
 export { createWarmUpHeap, SETTLE_MAX_MS, settled, warmUp } from './internal/warm-up.js';
 export type { WarmUpSummary } from './internal/warm-up.js';
+export { WARM_UP_MAX_ATTEMPTS } from './internal/warm-up-tasks.js';
 export { BaseQueue, InlineQueue, PooledQueue } from './queue.js';
 export type { Execution, RunSettings } from './queue.js';
 export type { PoolRun, RunLimits } from './supervisor.js';

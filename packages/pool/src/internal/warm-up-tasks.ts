@@ -51,6 +51,9 @@ export function note(ctx: TaskContext, key: string, flag: boolean, weight: numbe
  */
 let other: Heap | undefined;
 
+/** The warm-up batches' maxAttempts (warm-up.ts): `interfere` makes one task in 128 reach it. */
+export const WARM_UP_MAX_ATTEMPTS = 16;
+
 export function setOtherHandle(heap: Heap | undefined): void {
   other = heap;
 }
@@ -59,7 +62,11 @@ export function interfere(ctx: TaskContext, i: number, a: number, b: number, wid
   const cells = ctx.heap.tarray('cells');
   const x = cells.get(a);
   // Another "thread" commits a write to `b` (a conflict when this task read it) or elsewhere.
-  if (other && ctx.attempt === 0) {
+  // One task in 128 (i % 1024 === 13, 69, ...: a stubborn one) conflicts at every attempt
+  // until the strategy runs it exclusive (R4 of the transaction strategy: the lock taken,
+  // the commit gates waited for), a path of contended batches a warm-up otherwise never took.
+  const stubborn = i % 128 === 13 && ctx.attempt < WARM_UP_MAX_ATTEMPTS;
+  if (other && (ctx.attempt === 0 || stubborn)) {
     const theirs = other.tarray('cells');
     other.atomically(() => theirs.set(b, theirs.get(b) + 1.25));
   }

@@ -12,7 +12,7 @@ import { TaskLoader } from '../loader.js';
 import { MAIN_OWNER, SharedBatch, WAITERS } from '../shared-batch.js';
 import { anyArray } from './arrays.js';
 import { cpuMs } from './cpu.js';
-import { setOtherHandle } from './warm-up-tasks.js';
+import { setOtherHandle, WARM_UP_MAX_ATTEMPTS } from './warm-up-tasks.js';
 
 const WARM_UP_TASKS = 4000;
 const MODULE = new URL('./warm-up-tasks.js', import.meta.url).href;
@@ -56,6 +56,8 @@ export interface WarmUpSummary {
   tasks: number;
   /** Aborted attempts: the conflict path was taken this many times. */
   conflicts: number;
+  /** The most aborts of one task: WARM_UP_MAX_ATTEMPTS means a task ran exclusive after them (R4). */
+  mostAborts: number;
   failures: number;
 }
 
@@ -96,7 +98,7 @@ export async function warmUp(
   /** The owner number this thread runs batches as: a worker's index, or MAIN_OWNER (see round). */
   owner = MAIN_OWNER,
 ): Promise<WarmUpSummary> {
-  const summary: WarmUpSummary = { tasks: 0, conflicts: 0, failures: 0 };
+  const summary: WarmUpSummary = { tasks: 0, conflicts: 0, mostAborts: 0, failures: 0 };
   unsettleArrayMaps();
   const loader = new TaskLoader();
   const heap = shared ? Heap.attach(shared) : createWarmUpHeap(1);
@@ -183,7 +185,7 @@ async function round(
     ordered,
     seed: 0,
     onError: 'continue' as const,
-    maxAttempts: 16,
+    maxAttempts: WARM_UP_MAX_ATTEMPTS,
     recordHistory: false,
     dropChildren: false,
   };
@@ -195,6 +197,9 @@ async function round(
   const output = await runBatch(env, createStrategy(env), loader, ordered ? undefined : stay);
   summary.tasks += output.ran;
   summary.conflicts += output.conflicts.reduce((sum, [, , , count]) => sum + count, 0);
+  const aborts = new Map<number, number>();
+  for (const [, index, , count] of output.conflicts) aborts.set(index, (aborts.get(index) ?? 0) + count);
+  summary.mostAborts = Math.max(summary.mostAborts, ...aborts.values());
   summary.failures += output.failures.length;
 }
 
