@@ -6,22 +6,17 @@
  * compiled it again while the batch ran). Real workers under `node --trace-deopt`;
  * deoptimisations are counted, not times.
  */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
+import { traceBetween } from '../../transaction/test/helpers/first-batch-deopts.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/gil-first-batch.mjs', import.meta.url));
 /** The functions every task passes through in a worker (pool execute.ts, the GIL strategy). */
 const TASK_PATH = /deoptimizing .*<JSFunction (loop|drain|runSelected|select|attempt|committed|run|take|release) /;
 
 test.each(['unordered', 'ordered'])('%s: no deoptimisation of the task path in the first batch on 2 workers', (mode) => {
-  const out = execFileSync(process.execPath, ['--trace-deopt', fixture, mode], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  const lines = out.split('\n');
-  const start = lines.indexOf('ready');
-  const end = lines.indexOf('batch: 3000 commits');
-  expect(start).toBeGreaterThanOrEqual(0);
-  expect(end).toBeGreaterThan(start);
-  const deopts = lines.slice(start, end).filter((line) => TASK_PATH.test(line));
+  const { lines, out } = traceBetween(fixture, [mode], 'ready', 'batch: 3000 commits');
+  const deopts = lines.filter((line) => TASK_PATH.test(line));
   console.log(`${mode}: ${deopts.length} deoptimisations of the task path in the first batch\n${deopts.join('\n')}`);
   expect(out).toContain(JSON.stringify({ sum: 6000 })); // money conserved: the run itself is right
   expect(deopts).toEqual([]);

@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
+import { traceBetween } from './helpers/first-batch-deopts.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/many-batches.mjs', import.meta.url));
 /** The functions every task passes through in a worker (pool: execute, loader, shared-batch, descriptor). */
@@ -30,14 +31,9 @@ test('12 batches on 2 workers: no deoptimisation of the task path after the firs
 /** The task-path functions V8 threw away ("marking dependent code") or deoptimised in the first batch of `kind`. */
 function firstBatchLosses(kind: 'sparse' | 'map'): { losses: string[]; out: string } {
   const fixture = fileURLToPath(new URL('./fixtures/first-batch-sparse.mjs', import.meta.url));
-  const out = execFileSync(process.execPath, ['--trace-deopt', fixture, kind], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  const lines = out.split('\n');
-  const start = lines.indexOf('ready');
-  const end = lines.indexOf('batch: 2000 commits');
-  expect(start).toBeGreaterThanOrEqual(0);
-  expect(end).toBeGreaterThan(start);
+  const { lines, out } = traceBetween(fixture, [kind], 'ready', 'batch: 2000 commits');
   const dropped = /marking dependent code .*SharedFunctionInfo (loop|drain|select|attempt|run|committed|begin)>/;
-  const losses = lines.slice(start, end).filter((line) => dropped.test(line) || TASK_PATH.test(line));
+  const losses = lines.filter((line) => dropped.test(line) || TASK_PATH.test(line));
   console.log(`first batch of ${kind} tasks: ${losses.length} task-path functions lost\n${losses.join('\n')}`);
   return { losses, out };
 }

@@ -62,7 +62,7 @@ export function interfere(ctx: TaskContext, i: number, a: number, b: number, wid
   const cells = ctx.heap.tarray('cells');
   const x = cells.get(a);
   // Another "thread" commits a write to `b` (a conflict when this task read it) or elsewhere.
-  // One task in 128 (i % 1024 === 13, 69, ...: a stubborn one) conflicts at every attempt
+  // One task in 128 (i % 128 === 13: 13, 141, 269, ...) conflicts at every attempt
   // until the strategy runs it exclusive (R4 of the transaction strategy: the lock taken,
   // the commit gates waited for), a path of contended batches a warm-up otherwise never took.
   const stubborn = i % 128 === 13 && ctx.attempt < WARM_UP_MAX_ATTEMPTS;
